@@ -1,3 +1,284 @@
 // SPDX-License-Identifier: GPL-2.0
-/* placeholder */
-#include <xpcpu.h>
+/*
+ * /sys/kernel/debug/xpcpu/: what xpcpu is doing and a way to drive it
+ * from a shell.  "stats" prints the alloc info, the global counters (the
+ * fields of the kernel's percpu_stats) and a line per chunk; "counter" is
+ * a per-CPU counter allocated with xpcpu, bumped through get/put; "ctl"
+ * takes "alloc SIZE ALIGN [COUNT]" and "free all".
+ */
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <xpcpu_internal.h>
+
+static unsigned int ctl_max_allocs = 4096;
+module_param(ctl_max_allocs, uint, 0444);
+MODULE_PARM_DESC(ctl_max_allocs, "Most live allocations made through debugfs ctl (default 4096)");
+
+static struct dentry *xpcpu_dir;
+static long __xpcpu *xpcpu_counter;
+
+/* Allocations made through ctl; all under xpcpu_ctl_mutex. */
+static DEFINE_MUTEX(xpcpu_ctl_mutex);
+static void __xpcpu **xpcpu_ctl_ptrs;
+static unsigned int xpcpu_ctl_nr;
+
+#define XPCPU_STAT(m, name, val) \
+	seq_printf(m, "  %-20s: %12llu\n", name, (unsigned long long)(val))
+
+static void xpcpu_show_chunk(struct seq_file *m, struct xpcpu_chunk *chunk)
+{
+	int free = chunk->free_bytes;
+	int contig = xpcpu_bit_to_off(chunk->chunk_md.contig_hint);
+
+	seq_printf(m, "chunk %-4d %-5s slot %2d  free_bytes %6d  contig_bytes %6d  nr_alloc %5d  frag %3d%%\n",
+		   chunk->id, chunk->is_first ? "first" : "",
+		   chunk->slot, free, contig, chunk->nr_alloc,
+		   free ? 100 - (int)div_u64(100ULL * contig, free) : 0);
+}
+
+static int xpcpu_stats_show(struct seq_file *m, void *v)
+{
+	struct xpcpu_alloc_info *ai = xpcpu_ai;
+	struct xpcpu_stats st;
+	struct xpcpu_chunk *chunk;
+	unsigned long flags;
+	unsigned int cpu;
+	int i, slot;
+
+	spin_lock_irqsave(&xpcpu_lock, flags);
+	st = xpcpu_stats;
+	spin_unlock_irqrestore(&xpcpu_lock, flags);
+
+	seq_puts(m, "Alloc info:\n");
+	XPCPU_STAT(m, "unit_size", ai->unit_size);
+	XPCPU_STAT(m, "static_size", ai->static_size);
+	XPCPU_STAT(m, "reserved_size", ai->reserved_size);
+	XPCPU_STAT(m, "reserved_used", st.reserved_used);
+	XPCPU_STAT(m, "dynamic_size", ai->dyn_size);
+	XPCPU_STAT(m, "nr_groups", ai->nr_groups);
+	XPCPU_STAT(m, "nr_units", ai->nr_units);
+	for (i = 0; i < ai->nr_groups; i++) {
+		struct xpcpu_group_info *gi = &ai->groups[i];
+		int u;
+
+		seq_printf(m, "  group %d: node %d units", i, gi->node);
+		for (u = gi->first_unit; u < gi->first_unit + gi->nr_units; u++)
+			seq_printf(m, " %d(cpu%d)", u, ai->unit_cpu[u]);
+		seq_putc(m, '\n');
+	}
+
+	seq_puts(m, "Global stats:\n");
+	XPCPU_STAT(m, "nr_alloc", st.nr_alloc);
+	XPCPU_STAT(m, "nr_dealloc", st.nr_dealloc);
+	XPCPU_STAT(m, "nr_cur_alloc", st.nr_cur_alloc);
+	XPCPU_STAT(m, "nr_max_alloc", st.nr_max_alloc);
+	XPCPU_STAT(m, "nr_chunks", st.nr_chunks);
+	XPCPU_STAT(m, "nr_max_chunks", st.nr_max_chunks);
+	XPCPU_STAT(m, "nr_empty_chunks", st.nr_empty_chunks);
+	XPCPU_STAT(m, "nr_created", st.nr_created);
+	XPCPU_STAT(m, "nr_destroyed", st.nr_destroyed);
+	XPCPU_STAT(m, "min_alloc_size", st.min_alloc_size);
+	XPCPU_STAT(m, "max_alloc_size", st.max_alloc_size);
+	XPCPU_STAT(m, "nr_atomic_alloc", st.nr_atomic_alloc);
+	XPCPU_STAT(m, "nr_atomic_fail", st.nr_atomic_fail);
+	XPCPU_STAT(m, "nr_bad_free", st.nr_bad_free);
+	XPCPU_STAT(m, "nr_populated_pages",
+		   st.nr_chunks * ai->unit_pages * ai->nr_units);
+
+	seq_puts(m, "Per CPU:\n");
+	for_each_possible_cpu(cpu) {
+		struct xpcpu_cpu_stats *cs = xpcpu_var_ptr(xpcpu_cpu_stats, cpu);
+
+		seq_printf(m, "  cpu%-3u node %d  nr_alloc %lu  nr_free %lu\n",
+			   cpu, cpu_to_node(cpu), READ_ONCE(cs->nr_alloc),
+			   READ_ONCE(cs->nr_free));
+	}
+
+	seq_puts(m, "Chunks:\n");
+	spin_lock_irqsave(&xpcpu_lock, flags);
+	for (slot = 0; slot < xpcpu_nr_slots; slot++)
+		list_for_each_entry(chunk, &xpcpu_slot[slot], list)
+			xpcpu_show_chunk(m, chunk);
+	spin_unlock_irqrestore(&xpcpu_lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xpcpu_stats);
+
+static int xpcpu_counter_show(struct seq_file *m, void *v)
+{
+	unsigned int cpu;
+	long sum = 0;
+
+	for_each_possible_cpu(cpu) {
+		long val = READ_ONCE(*xpcpu_ptr(xpcpu_counter, cpu));
+
+		seq_printf(m, "cpu%u %ld\n", cpu, val);
+		sum += val;
+	}
+	seq_printf(m, "sum %ld\n", sum);
+	return 0;
+}
+
+static int xpcpu_counter_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, xpcpu_counter_show, NULL);
+}
+
+static ssize_t xpcpu_counter_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	long *val;
+	long n;
+	int ret;
+
+	ret = kstrtol_from_user(ubuf, len, 0, &n);
+	if (ret)
+		return ret;
+	val = xpcpu_get_ptr(xpcpu_counter);
+	WRITE_ONCE(*val, *val + n);
+	xpcpu_put_ptr(xpcpu_counter);
+	return len;
+}
+
+static const struct file_operations xpcpu_counter_fops = {
+	.owner = THIS_MODULE,
+	.open = xpcpu_counter_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = xpcpu_counter_write,
+};
+
+static void xpcpu_ctl_free_all(void)
+{
+	lockdep_assert_held(&xpcpu_ctl_mutex);
+	while (xpcpu_ctl_nr)
+		xpcpu_free(xpcpu_ctl_ptrs[--xpcpu_ctl_nr]);
+}
+
+static int xpcpu_ctl_alloc(size_t size, size_t align, unsigned int count)
+{
+	unsigned int done;
+
+	lockdep_assert_held(&xpcpu_ctl_mutex);
+	if (!size || size > XPCPU_MAX_ALLOC_SIZE || !is_power_of_2(align) ||
+	    align > PAGE_SIZE || !count ||
+	    count > ctl_max_allocs - xpcpu_ctl_nr)
+		return -EINVAL;
+
+	for (done = 0; done < count; done++) {
+		void __xpcpu *ptr = __xpcpu_alloc(size, align);
+
+		if (!ptr)
+			goto err_free;
+		xpcpu_ctl_ptrs[xpcpu_ctl_nr + done] = ptr;
+	}
+	xpcpu_ctl_nr += count;
+	return 0;
+
+err_free:
+	while (done--)
+		xpcpu_free(xpcpu_ctl_ptrs[xpcpu_ctl_nr + done]);
+	return -ENOMEM;
+}
+
+/* "alloc SIZE ALIGN [COUNT]" or "free all"; anything else is -EINVAL. */
+static int xpcpu_ctl_parse(char *buf)
+{
+	unsigned int size, align, count = 1;
+	char *cmd, *arg[4] = {};
+	int nr = 0;
+
+	cmd = strsep(&buf, " \t\n");
+	while (buf && nr < ARRAY_SIZE(arg)) {
+		char *tok = strsep(&buf, " \t\n");
+
+		if (*tok)
+			arg[nr++] = tok;
+	}
+	if (!cmd || nr == ARRAY_SIZE(arg))
+		return -EINVAL;
+
+	if (!strcmp(cmd, "free") && nr == 1 && !strcmp(arg[0], "all")) {
+		xpcpu_ctl_free_all();
+		return 0;
+	}
+	if (strcmp(cmd, "alloc") || nr < 2 || nr > 3)
+		return -EINVAL;
+	if (kstrtouint(arg[0], 0, &size) || kstrtouint(arg[1], 0, &align) ||
+	    (nr == 3 && kstrtouint(arg[2], 0, &count)))
+		return -EINVAL;
+	return xpcpu_ctl_alloc(size, align, count);
+}
+
+static ssize_t xpcpu_ctl_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	char *buf;
+	int ret;
+
+	if (len > 128)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	mutex_lock(&xpcpu_ctl_mutex);
+	ret = xpcpu_ctl_parse(strim(buf));
+	mutex_unlock(&xpcpu_ctl_mutex);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+static const struct file_operations xpcpu_ctl_fops = {
+	.owner = THIS_MODULE,
+	.write = xpcpu_ctl_write,
+	.llseek = noop_llseek,
+};
+
+/**
+ * xpcpu_debugfs_init() - create /sys/kernel/debug/xpcpu/
+ *
+ * Context: module init, after the first chunk exists.
+ * Return: 0 or -ENOMEM.
+ */
+int xpcpu_debugfs_init(void)
+{
+	xpcpu_counter = xpcpu_alloc(long);
+	xpcpu_ctl_ptrs = kvcalloc(ctl_max_allocs, sizeof(*xpcpu_ctl_ptrs),
+				  GFP_KERNEL);
+	if (!xpcpu_counter || !xpcpu_ctl_ptrs) {
+		kvfree(xpcpu_ctl_ptrs);
+		xpcpu_free(xpcpu_counter);
+		return -ENOMEM;
+	}
+
+	xpcpu_dir = debugfs_create_dir("xpcpu", NULL);
+	debugfs_create_file("stats", 0444, xpcpu_dir, NULL, &xpcpu_stats_fops);
+	debugfs_create_file("counter", 0600, xpcpu_dir, NULL,
+			    &xpcpu_counter_fops);
+	debugfs_create_file("ctl", 0200, xpcpu_dir, NULL, &xpcpu_ctl_fops);
+	return 0;
+}
+
+/**
+ * xpcpu_debugfs_exit() - remove the files and free what they allocated
+ *
+ * Context: module exit.
+ */
+void xpcpu_debugfs_exit(void)
+{
+	debugfs_remove_recursive(xpcpu_dir);
+	mutex_lock(&xpcpu_ctl_mutex);
+	xpcpu_ctl_free_all();
+	mutex_unlock(&xpcpu_ctl_mutex);
+	kvfree(xpcpu_ctl_ptrs);
+	xpcpu_free(xpcpu_counter);
+}
