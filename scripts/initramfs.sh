@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/initramfs.sh - pack the xpcpu test VM's initramfs.
+#
+# A busybox-static userland (/bin/busybox, applets installed by /init),
+# /init (scripts/guest/init), the given .ko files in /modules/ and the
+# guest scripts (tests/guest/*.sh, scripts/guest/*.sh) in /tests/.
+#
+# Usage: scripts/initramfs.sh OUT.cpio.gz [MODULE.ko...]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 1 ] || die "usage: $0 OUT.cpio.gz [MODULE.ko...]"
+out=$1
+shift
+busybox=/bin/busybox
+[ -x $busybox ] || die "$busybox is missing; run: scripts/deps.sh (installs busybox-static)"
+! ldd $busybox >/dev/null 2>&1 ||
+	die "$busybox is dynamically linked; install busybox-static (apt-get install busybox-static)"
+command -v cpio >/dev/null || die "cpio not found; run: scripts/deps.sh"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,modules,tests}
+cp $busybox "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+install -m 0755 "$XPCPU_ROOT/scripts/guest/init" "$stage/init"
+for ko in "$@"; do
+	cp "$ko" "$stage/modules/"
+done
+for f in "$XPCPU_ROOT"/tests/guest/*.sh "$XPCPU_ROOT"/scripts/guest/*.sh; do
+	if [ -f "$f" ]; then install -m 0755 "$f" "$stage/tests/"; fi
+done
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner=0:0 --quiet) | gzip -1 >"$out.tmp" ||
+	die "packing $out failed; check free space"
+mv "$out.tmp" "$out"

@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/vm.sh - build xpcpu for a guest kernel and run it in QEMU.
+#
+# Builds the modules (scripts/build.sh), packs the initramfs
+# (scripts/initramfs.sh) and boots Debian's kernel under QEMU (TCG, 4 CPUs
+# on 2 NUMA nodes, 2 GiB) with xpcpu_mode=MODE; see scripts/guest/init
+# for what each mode does in the guest.  The verdict comes from the marker
+# lines the guest writes to its second serial port (out/<mode>-<kver>/
+# markers.log), never from QEMU's exit status; QEMU runs under timeout and
+# a guest that does not finish is reported as "hung in stage X".
+#
+# Usage: scripts/vm.sh run|test|bench [KVER]    KVER: 6.1 (default), 6.12,
+#                                               or a full version
+# Env:   GUEST_TESTS=GLOB[,GLOB..]  test mode: which tests/guest/test_*.sh
+#                                   (default all; dmesg_clean always runs)
+#        VM_TIMEOUT=SECONDS         default 600 (run, test), 3600 (bench)
+#        XPCPU_BENCH_ARGS=A,B       bench mode: arguments of bench.sh
+#        XPCPU_APPEND="..."         more kernel command line
+#        XPCPU_REV=<commit>         build that commit, not the working tree
+# Output: a report on stdout; out/<mode>-<kver>/{console,markers}.log and
+#         counts ("PASSED FAILED").  Exit status 0 iff every guest result
+#         passed and the guest reached XPCPU-DONE.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-}
+spec=${2:-6.1}
+case $mode in
+run | test) timeout_s=${VM_TIMEOUT:-600} ;;
+bench) timeout_s=${VM_TIMEOUT:-3600} ;;
+*) die "usage: $0 run|test|bench [KVER]  (e.g. $0 test 6.12)" ;;
+esac
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 not found; run: scripts/deps.sh"
+kver=$(kver_require "$spec")
+vmlinuz=/boot/vmlinuz-$kver
+[ -r "$vmlinuz" ] || die "$vmlinuz is not readable; run as root (Debian installs it 0600)"
+
+out=$XPCPU_OUT/$mode-$kver
+mkdir -p "$out"
+rm -f "$out"/{console.log,markers.log,counts}
+echo "0 1" >"$out/counts" # until proven otherwise
+
+t0=$(date +%s)
+kos=$("$XPCPU_ROOT/scripts/build.sh" "$kver")
+[ -n "$kos" ] || die "the build made no .ko for $kver; check Kbuild"
+# shellcheck disable=SC2086
+"$XPCPU_ROOT/scripts/initramfs.sh" "$out/initramfs.cpio.gz" $kos
+t_build=$(($(date +%s) - t0))
+
+append="console=ttyS0 panic=-1 log_buf_len=8M printk.devkmsg=on xpcpu_mode=$mode"
+[ -z "${GUEST_TESTS:-}" ] || append+=" xpcpu_tests=${GUEST_TESTS// /,}"
+[ -z "${XPCPU_BENCH_ARGS:-}" ] || append+=" xpcpu_bench=${XPCPU_BENCH_ARGS// /,}"
+[ -z "${XPCPU_APPEND:-}" ] || append+=" $XPCPU_APPEND"
+
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048
+	-smp 4,sockets=2,cores=2
+	-object memory-backend-ram,id=m0,size=1024M
+	-object memory-backend-ram,id=m1,size=1024M
+	-numa node,nodeid=0,cpus=0-1,memdev=m0
+	-numa node,nodeid=1,cpus=2-3,memdev=m1
+	-nodefaults -nographic -no-reboot -monitor none
+	-serial "file:$out/console.log" -serial "file:$out/markers.log"
+	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" -append "$append")
+printf '%q ' timeout "$timeout_s" "${qemu[@]}" >"$out/qemu.cmd"
+echo >>"$out/qemu.cmd"
+
+log "booting $kver in QEMU, mode $mode (timeout ${timeout_s}s; log: $out/console.log)"
+t1=$(date +%s)
+qrc=0
+timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null >"$out/qemu.out" 2>&1 || qrc=$?
+t_vm=$(($(date +%s) - t1))
+
+markers=$(tr -d '\r' <"$out/markers.log" 2>/dev/null || true)
+npass=$(grep -c '^XPCPU-RESULT PASS ' <<<"$markers" || true)
+nfail=$(grep -c '^XPCPU-RESULT FAIL ' <<<"$markers" || true)
+problem=""
+if ! grep -qx 'XPCPU-DONE' <<<"$markers"; then
+	stage=$(grep '^XPCPU-STAGE ' <<<"$markers" | tail -n1 | cut -d' ' -f2-)
+	stage=${stage:-(none: before /init wrote a marker)}
+	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+		problem="hung in stage $stage (no XPCPU-DONE after ${timeout_s}s)"
+	elif grep -q 'Kernel panic' "$out/console.log" 2>/dev/null; then
+		problem="kernel panic in stage $stage"
+	else
+		problem="guest stopped in stage $stage without XPCPU-DONE (qemu exit $qrc)"
+	fi
+	nfail=$((nfail + 1))
+elif [ "$npass" -eq 0 ] && [ "$nfail" -eq 0 ]; then
+	problem="the guest reported no result"
+	nfail=1
+fi
+echo "$npass $nfail" >"$out/counts"
+
+qemu_ver=$(qemu-system-x86_64 --version | head -n1)
+echo
+echo "=== xpcpu $mode on $kver"
+echo "    $qemu_ver, TCG, -smp 4 on 2 NUMA nodes; build ${t_build}s, VM ${t_vm}s"
+grep -E '^XPCPU-(REPORT|RESULT) ' <<<"$markers" | sed \
+	-e 's/^XPCPU-REPORT /    /' \
+	-e 's/^XPCPU-RESULT PASS /  PASS  /' \
+	-e 's/^XPCPU-RESULT FAIL /  FAIL  /' || true
+[ -z "$problem" ] || echo "  FAIL  $problem"
+if [ "$nfail" -gt 0 ]; then
+	echo "--- last lines of the console ($out/console.log):"
+	tail -n 40 "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
+fi
+echo "=== $mode on $kver: $npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
