@@ -16,7 +16,7 @@
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED" is written there.
 # Output: out/kunit/ (kunit.py's output, results.json, splats.txt);
-#         the last line is "N passed, M failed".
+#         the last line is "=== kunit: N passed, M failed".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -39,7 +39,7 @@ passed=0
 failed=0
 finish() {
 	[ -z "${KUNIT_COUNTS_FILE:-}" ] || echo "$passed $failed" >"$KUNIT_COUNTS_FILE"
-	echo "$passed passed, $failed failed"
+	echo "=== kunit: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ] && exit 0
 	exit 1
 }
@@ -118,32 +118,35 @@ if [ ! -s "$out/results.json" ] || [ ! -f "$out/test.log" ]; then
 	finish
 fi
 
-# Count the cases (leaves of the JSON tree) by status.
-read -r p f n < <(python3 - "$out/results.json" <<'EOF'
+# Count the cases by status: PASSED FAILED CRASHED(+1 if no suite xpcpu).
+count_py=$(cat <<'EOF'
 import json, sys
-counts = {"PASS": 0, "FAIL": 0, "other": 0}
-suites = set()
-def walk(node, depth):
-    subs = node.get("sub_groups") or []
-    cases = node.get("test_cases") or []
-    if depth == 1:
-        suites.add(node.get("name"))
-    for s in subs:
-        walk(s, depth + 1)
-    for c in cases:
-        st = c.get("status")
-        if st == "PASS":
-            counts["PASS"] += 1
-        elif st == "SKIP":
-            pass
-        elif st == "FAIL":
+# Root group -> suites -> cases; a parameterised case is a group of its
+# parameters and counts once: FAIL if any parameter failed.
+counts = {"PASS": 0, "FAIL": 0, "ERROR": 0, "SKIP": 0}
+def leaves(g):
+    out = [c["status"] for c in g.get("test_cases") or []]
+    for sub in g.get("sub_groups") or []:
+        out += leaves(sub)
+    return out
+root = json.load(open(sys.argv[1]))
+suites = root.get("sub_groups") or []
+for suite in suites:
+    for case in suite.get("test_cases") or []:
+        counts[case["status"] if case["status"] in counts else "FAIL"] += 1
+    for case in suite.get("sub_groups") or []:
+        st = leaves(case)
+        if any(x in ("FAIL", "ERROR") for x in st):
             counts["FAIL"] += 1
+        elif st and all(x == "SKIP" for x in st):
+            counts["SKIP"] += 1
         else:
-            counts["other"] += 1
-walk(json.load(open(sys.argv[1])), 0)
-print(counts["PASS"], counts["FAIL"], counts["other"] + (0 if "xpcpu" in suites else 1))
+            counts["PASS"] += 1
+missing = 0 if any(s.get("name") == "xpcpu" for s in suites) else 1
+print(counts["PASS"], counts["FAIL"], counts["ERROR"] + missing)
 EOF
 )
+read -r p f n < <(python3 -c "$count_py" "$out/results.json")
 passed=$((passed + p))
 failed=$((failed + f + n))
 [ "$n" -eq 0 ] || echo "kunit: $n case(s) crashed or did not run (or suite 'xpcpu' missing); see $out/test.log"

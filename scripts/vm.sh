@@ -55,6 +55,7 @@ append="console=ttyS0 panic=-1 log_buf_len=8M printk.devkmsg=on xpcpu_mode=$mode
 [ -z "${XPCPU_BENCH_ARGS:-}" ] || append+=" xpcpu_bench=${XPCPU_BENCH_ARGS// /,}"
 [ -z "${XPCPU_APPEND:-}" ] || append+=" $XPCPU_APPEND"
 
+# shellcheck disable=SC2054 # the commas are QEMU's
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048
 	-smp 4,sockets=2,cores=2
 	-object memory-backend-ram,id=m0,size=1024M

@@ -3,6 +3,7 @@
 # "  key : value" with a decimal value, per-chunk lines starting with
 # "chunk", and values consistent with the VM (4 possible CPUs, 2 nodes).
 . /tests/lib.sh
+# shellcheck disable=SC2154 # s_<key> are set by eval below
 
 KEYS="unit_size static_size reserved_size reserved_used dynamic_size
 nr_groups nr_units nr_alloc nr_dealloc nr_cur_alloc nr_max_alloc nr_chunks

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xpcpu: the out-of-tree build wrapper and the project's entry points.
+# Users type `make run` and `make test`; everything else is optional.
+#
+#   make            build the modules here, against KDIR (below)
+#   make run        boot a guest kernel (KVER=6.1|6.12) in QEMU, load xpcpu,
+#                   print a report
+#   make test       guest tests on 6.1 and 6.12, then KUnit; ends with
+#                   "N passed, M failed"
+#   make kunit      the KUnit suites only (linux-source-6.1, x86_64 QEMU)
+#   make bench      the benchmark (scripts/bench.sh)
+#   make check      checkpatch --strict and sparse/W=1 (advice)
+#   make style      checkpatch only
+#   make deps       install the Debian packages all of the above need
+#   make clean      remove build products (not the cached KUnit kernel)
+#   make distclean  also remove the cache (KUnit build, kernel source)
+
+KVER ?= 6.1
+CACHE := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xpcpu
+
+# The running kernel's headers if there are any, else the 6.1 headers the
+# VM uses (the host's kernel need not have headers, and cannot load modules).
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
+	if [ -d $$d ]; then echo $$d; else \
+	bash -c '. scripts/lib.sh && v=$$(kver_resolve 6.1) && echo /lib/modules/$$v/build'; fi)
+
+.PHONY: all modules clean distclean run test kunit bench check style deps help
+
+all modules:
+	@[ -d "$(KDIR)/" ] || { echo "error: no kernel headers at '$(KDIR)'; run: scripts/deps.sh" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+run:
+	scripts/deps.sh $(KVER)
+	scripts/vm.sh run $(KVER)
+
+test:
+	scripts/test.sh
+
+kunit:
+	scripts/deps.sh
+	scripts/kunit.sh
+
+bench:
+	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else \
+		echo "error: scripts/bench.sh does not exist yet (the benchmark is not written)" >&2; exit 1; fi
+
+check:
+	scripts/check.sh all $(KVER)
+
+style:
+	scripts/check.sh style
+
+deps:
+	scripts/deps.sh 6.1 6.12
+
+clean:
+	-[ ! -d "$(KDIR)/" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf out $(CACHE)/build $(CACHE)/snap
+
+distclean: clean
+	rm -rf $(CACHE)
+
+help:
+	@sed -n '3,18s/^# \{0,1\}//p' Makefile
