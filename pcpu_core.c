@@ -93,7 +93,7 @@
 #define CREATE_TRACE_POINTS
 #include <xpcpu_trace.h>
 
-DEFINE_PER_CPU_READ_MOSTLY(unsigned long, xpcpu_unit_off);
+DEFINE_PER_CPU(unsigned long, xpcpu_unit_off);
 EXPORT_PER_CPU_SYMBOL_GPL(xpcpu_unit_off);
 
 /* Protects the slots, the chunk tree, chunk bitmaps/hints, xpcpu_stats. */

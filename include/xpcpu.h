@@ -73,7 +73,7 @@ void xpcpu_free(void __xpcpu *ptr);
  * xpcpu_unit_off is each CPU's distance from unit 0 of any chunk: the same
  * in every chunk.  Reading it for the running CPU is one %gs-relative load.
  */
-DECLARE_PER_CPU_READ_MOSTLY(unsigned long, xpcpu_unit_off);
+DECLARE_PER_CPU(unsigned long, xpcpu_unit_off);
 
 #define __xpcpu_strip(ptr, off)						\
 	((typeof(*(ptr)) __kernel __force *)((unsigned long)(ptr) + (off)))
