@@ -446,8 +446,8 @@ void xpcpu_free(void __xpcpu *ptr)
 	if (bits < 0) {
 		xpcpu_stats.nr_bad_free++;
 		spin_unlock_irqrestore(&xpcpu_lock, flags);
-		pr_warn_ratelimited("xpcpu_free(%p) from %pS: %s; ignored\n",
-				    ptr, (void *)_RET_IP_,
+		pr_warn_ratelimited("%s(%p) from %pS: %s; ignored\n",
+				    __func__, ptr, (void *)_RET_IP_,
 				    chunk ? "not a live area (double free?)" :
 					    "not an xpcpu pointer");
 		return;

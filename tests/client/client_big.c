@@ -8,7 +8,11 @@
 
 #include <xpcpu.h>
 
-static DEFINE_XPCPU(char, xpcpu_client_big[16 << 10]);
+struct xpcpu_client_big {
+	char bytes[16 << 10];
+};
+
+static DEFINE_XPCPU(struct xpcpu_client_big, xpcpu_client_big);
 
 static int __init xpcpu_client_big_init(void)
 {
@@ -16,7 +20,7 @@ static int __init xpcpu_client_big_init(void)
 
 	if (ret)
 		return ret;
-	(*xpcpu_var_ptr(xpcpu_client_big, 0))[0] = 1;
+	xpcpu_var_ptr(xpcpu_client_big, 0)->bytes[0] = 1;
 	return 0;
 }
 
