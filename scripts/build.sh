@@ -28,6 +28,7 @@ root=$(xpcpu_src_root)
 # older than objects built from the working tree, so make would not rebuild.
 bdir=$XPCPU_CACHE/build/$kver
 [ "$root" = "$XPCPU_ROOT" ] || bdir+=-$(basename "$root" | cut -c1-12)
+lock_or_wait "build-$(basename "$bdir")"
 mkdir -p "$bdir" "$XPCPU_OUT"
 
 project_files "$root" | rsync -a --from0 --files-from=- --delete-missing-args \

@@ -44,6 +44,7 @@ finish() {
 	exit 1
 }
 
+lock_or_wait kunit
 t0=$(date +%s)
 src=$(ensure_linux_source)
 t_src=$(($(date +%s) - t0))
@@ -162,6 +163,6 @@ if [ -s "$out/splats.txt" ]; then
 	failed=$((failed + 1))
 fi
 
-elapsed=$(grep -E '^Elapsed time:' "$out/kunit.out" | tail -n1 || true)
+elapsed=$(grep -oE 'Elapsed time: .*' "$out/kunit.out" | tail -n1 || true)
 echo "kunit timings: source ${t_src}s, kunit.py ${t_kunit}s${elapsed:+ ($elapsed)}"
 finish

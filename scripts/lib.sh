@@ -28,17 +28,33 @@ log() {
 XPCPU_SPLAT_RE='WARNING:|BUG:|KASAN|Oops|general protection|lockdep|possible recursive locking|circular locking|sleeping function called from invalid context|UBSAN'
 XPCPU_KUNIT_SPLAT_RE="$XPCPU_SPLAT_RE"'|INFO: trying to register non-static key|possible circular|inconsistent lock state|BUG: sleeping|Kernel panic|turning off the locking correctness validator'
 
+# Benign lines that the patterns above would match (boot banners).
+XPCPU_SPLAT_IGNORE_RE='RCU lockdep checking is enabled'
+
 # scan_splats FILE REGEX: print the lines of FILE that match REGEX, except
-# those between the kmsg markers "xpcpu-test: expect-splat-begin" and
-# "xpcpu-test: expect-splat-end" (a test that provokes a splat on purpose
-# brackets it with them).
+# benign ones and those between the kmsg markers
+# "xpcpu-test: expect-splat-begin" and "xpcpu-test: expect-splat-end" (a
+# test that provokes a splat on purpose brackets it with them).
 scan_splats() {
-	awk -v re="$2" '
+	awk -v re="$2" -v ign="$XPCPU_SPLAT_IGNORE_RE" '
 		/xpcpu-test: expect-splat-begin/ { exempt = 1; next }
 		/xpcpu-test: expect-splat-end/ { exempt = 0; next }
 		exempt { next }
+		$0 ~ ign { next }
 		$0 ~ re { print }
 	' "$1"
+}
+
+# lock_or_wait NAME: serialise runs that share NAME (a build dir, the
+# KUnit tree) between concurrent invocations; holds fd 9 until exit.
+lock_or_wait() {
+	mkdir -p "$XPCPU_CACHE/locks"
+	exec 9>"$XPCPU_CACHE/locks/$1.lock"
+	if ! flock -n 9; then
+		log "waiting for another run holding $XPCPU_CACHE/locks/$1.lock"
+		flock -w "${XPCPU_LOCK_WAIT:-3600}" 9 ||
+			die "gave up waiting for $XPCPU_CACHE/locks/$1.lock; is another run stuck?"
+	fi
 }
 
 # kver_resolve SPEC: print the full version of an installed guest kernel.
@@ -130,13 +146,17 @@ ensure_linux_source() {
 	[ -f "$tarball" ] || die "$tarball is missing; run: scripts/deps.sh (installs linux-source-6.1)"
 	pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) || pkgver=unknown
 	dir=$XPCPU_CACHE/src/linux-source-6.1_$pkgver
-	if [ ! -f "$dir/.xpcpu-extracted" ]; then
-		log "extracting $tarball ($pkgver) into $dir"
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		tar -xJf "$tarball" -C "$dir" --strip-components=1 ||
-			die "extracting $tarball failed; check free space in $XPCPU_CACHE and retry"
-		touch "$dir/.xpcpu-extracted"
-	fi
+	mkdir -p "$XPCPU_CACHE/locks"
+	(
+		flock -w 1800 8 || die "another extraction of $tarball seems stuck"
+		if [ ! -f "$dir/.xpcpu-extracted" ]; then
+			log "extracting $tarball ($pkgver) into $dir"
+			rm -rf "$dir"
+			mkdir -p "$dir"
+			tar -xJf "$tarball" -C "$dir" --strip-components=1 ||
+				die "extracting $tarball failed; check free space in $XPCPU_CACHE and retry"
+			touch "$dir/.xpcpu-extracted"
+		fi
+	) 8>"$XPCPU_CACHE/locks/src.lock" || exit 1
 	echo "$dir"
 }

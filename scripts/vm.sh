@@ -39,6 +39,7 @@ vmlinuz=/boot/vmlinuz-$kver
 [ -r "$vmlinuz" ] || die "$vmlinuz is not readable; run as root (Debian installs it 0600)"
 
 out=$XPCPU_OUT/$mode-$kver
+lock_or_wait "vm-$mode-$kver"
 mkdir -p "$out"
 rm -f "$out"/{console.log,markers.log,counts}
 echo "0 1" >"$out/counts" # until proven otherwise

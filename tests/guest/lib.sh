@@ -92,6 +92,7 @@ scan_splats() {
 		/xpcpu-test: expect-splat-begin/ { exempt = 1; next }
 		/xpcpu-test: expect-splat-end/ { exempt = 0; next }
 		exempt { next }
+		/RCU lockdep checking is enabled/ { next }
 		$0 ~ re { print }
 	'
 }
