@@ -38,7 +38,7 @@ project_files "$root" | rsync -a --from0 --files-from=- --delete-missing-args \
 blog=$XPCPU_OUT/build-$kver.log
 log "building modules for $kver in $bdir"
 if ! make -C "$kdir" M="$bdir" "$@" modules >"$blog" 2>&1; then
-	grep -E 'error|warning' "$blog" | head -n 40 >&2 || true
+	grep -E 'error|warning|\*\*\*' "$blog" | head -n 40 >&2 || true
 	die "module build for $kver failed (full log: $blog); fix the compile errors above"
 fi
 grep -E 'warning:' "$blog" >&2 || true
