@@ -19,7 +19,7 @@ set -euo pipefail
 kvers=("$@")
 [ ${#kvers[@]} -gt 0 ] || kvers=(6.1)
 
-base_pkgs=(make gcc git rsync xz-utils cpio gzip python3 bc flex bison
+base_pkgs=(make gcc libc6-dev git rsync xz-utils cpio gzip python3 bc flex bison
 	libelf-dev libssl-dev dwarves sparse kmod gnuplot-nox busybox-static
 	qemu-system-x86 linux-source-6.1)
 

@@ -4,8 +4,9 @@
 # scripts/initramfs.sh - pack the xpcpu test VM's initramfs.
 #
 # A busybox-static userland (/bin/busybox, applets installed by /init),
-# /init (scripts/guest/init), the given .ko files in /modules/ and the
-# guest scripts (tests/guest/*.sh, scripts/guest/*.sh) in /tests/.
+# /init (scripts/guest/init), the given .ko files in /modules/, the
+# guest scripts (tests/guest/*.sh, scripts/guest/*.sh) in /tests/ and the
+# guest helper programs (scripts/guest/*.c, built static) in /bin/.
 #
 # Usage: scripts/initramfs.sh OUT.cpio.gz [MODULE.ko...]
 set -euo pipefail
@@ -31,6 +32,12 @@ for ko in "$@"; do
 done
 for f in "$XPCPU_ROOT"/tests/guest/*.sh "$XPCPU_ROOT"/scripts/guest/*.sh; do
 	if [ -f "$f" ]; then install -m 0755 "$f" "$stage/tests/"; fi
+done
+# Guest helper programs (scripts/guest/*.c, e.g. xpcpu_insmod), static.
+for c in "$XPCPU_ROOT"/scripts/guest/*.c; do
+	[ -f "$c" ] || continue
+	gcc -static -O2 -o "$stage/bin/$(basename "$c" .c)" "$c" ||
+		die "building $c failed; run: scripts/deps.sh (gcc, libc6-dev)"
 done
 
 mkdir -p "$(dirname "$out")"

@@ -1,0 +1,170 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/guest/bench.sh - the benchmark's guest side (busybox ash).
+#
+# With xpcpu.ko loaded (by /init), runs xpcpu_bench.ko through
+# /bin/xpcpu_insmod, one finit_module() call: the module runs its tests in
+# init, prints a "summary" line per test and returns -EAGAIN (busybox
+# insmod would retry it and run everything twice).  Then the churn page
+# count, which the module cannot read itself: each round loads it with
+# churn_hold=1 (xpcpu) and churn_hold=2 (the kernel), the first of the two
+# alternating, reads what that allocator populated while the live set is
+# held (xpcpu: nr_populated_pages in /sys/kernel/debug/xpcpu/stats; the
+# kernel: "Percpu:" in /proc/meminfo; both count every CPU's pages) and
+# unloads it.
+#
+# Usage: sh /tests/bench.sh short|full [PARAM=VALUE...]
+#   short  a few rounds of small runs, for `make run` (well under a minute)
+#   full   the defaults of xpcpu_bench.ko (`make bench`)
+#   PARAM=VALUE  more xpcpu_bench.ko parameters (see modinfo), after the mode's
+# Output (stdout), per result:
+#   XPCPU-BENCH test=T size=S unit=U xpcpu=X kernel=K ratio=R    machine-readable
+#   XPCPU-REPORT bench: ...                                      for people
+# ratio > 1 means xpcpu did better (kernel/xpcpu for costs, xpcpu/kernel
+# for rates).  Exit status 0 iff every part ran.
+. /tests/lib.sh
+
+KO=$MODDIR/xpcpu_bench.ko
+LOADER=/bin/xpcpu_insmod
+EAGAIN=11
+
+mode=${1:-short}
+[ $# -eq 0 ] || shift
+case $mode in
+short)
+	params="nr_rounds=3 batch_n=200 batch_max_kb=256 steady_k=128
+		steady_ops=800 conc_ops=800 access_m=50000 churn_kb=64
+		churn_ops=1000 burst_k=512 settle_ms=20"
+	churn_rounds=1
+	churn_params="churn_kb=256 churn_ops=2000"
+	;;
+full)
+	params=""
+	churn_rounds=3
+	churn_params="churn_kb=1024 churn_ops=8000"
+	;;
+*)
+	echo "usage: bench.sh short|full [PARAM=VALUE...]" >&2
+	exit 2
+	;;
+esac
+params=$(echo $params "$@")
+
+report() {
+	echo "XPCPU-REPORT bench: $*"
+}
+
+die() {
+	report "FAIL: $*"
+	exit 1
+}
+
+# emit TEST SIZE UNIT XPCPU KERNEL RATIO: one result, both forms.
+emit() {
+	echo "XPCPU-BENCH test=$1 size=$2 unit=$3 xpcpu=$4 kernel=$5 ratio=$6"
+	report "$(printf '%-20s %5s %-9s xpcpu %9s  kernel %9s  ratio %s' \
+		"$1" "$2" "$3" "$4" "$5" "$6")"
+}
+
+[ -x $LOADER ] || die "$LOADER missing (scripts/guest/xpcpu_insmod.c, built by scripts/initramfs.sh)"
+[ -f $KO ] || die "$KO missing"
+mod_loaded xpcpu || die "xpcpu.ko is not loaded"
+
+t0=$(date +%s)
+report "mode $mode, params: ${params:-(defaults)}"
+report "ratio > 1.0: xpcpu better (kernel/xpcpu for ns and pages, xpcpu/kernel for kops/s and %ok)"
+
+# --- churn: pages populated per MiB held ------------------------------
+# Runs first, before the timed tests leave either allocator with cached
+# chunks.  A round's figure is the pages the allocator has populated while
+# the live set is held, minus what it had before the first round: what it
+# keeps around between rounds (xpcpu's spare chunk, the kernel's cached
+# empty chunk) counts as it would on a real system.
+pages_xpcpu() {
+	awk '$1 == "nr_populated_pages" && $2 == ":" { print $3 }' $XPCPU_DBG/stats
+}
+
+pages_kernel() {
+	awk '$1 == "Percpu:" { printf "%d\n", $2 / 4 }' /proc/meminfo
+}
+
+# churn_one 1|2 BASE: load with churn_hold, print "PAGES LIVE_BYTES CPUS".
+churn_one() {
+	if [ "$1" -eq 1 ]; then get=pages_xpcpu; else get=pages_kernel; fi
+	ctag="xpcpu-bench: churn $1 $(date +%s) $$"
+	kmsg "$ctag"
+	# shellcheck disable=SC2086
+	$LOADER $KO $params $churn_params churn_hold="$1" >&2 ||
+		{ echo "fail"; return; }
+	sleep 1	# let either allocator's background work settle
+	after=$($get)
+	held=$(dmesg_since "$ctag" | grep 'xpcpu_bench: churn-hold ' | tail -n 1)
+	rmmod xpcpu_bench || { echo "fail"; return; }
+	live=$(echo "$held" | sed -n 's/.* live_bytes=\([0-9]*\).*/\1/p')
+	cpus=$(echo "$held" | sed -n 's/.* cpus=\([0-9]*\).*/\1/p')
+	echo "$((after - $2)) ${live:-0} ${cpus:-0}"
+}
+
+# median: of the numbers on stdin
+median() {
+	sort -n | awk '{ a[NR] = $1 } END {
+		if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+: >/tmp/churn.1
+: >/tmp/churn.2
+sleep 1
+base1=$(pages_xpcpu)
+base2=$(pages_kernel)
+report "churn baseline: xpcpu $base1 pages, kernel $base2 pages (all CPUs)"
+r=0
+while [ $r -lt $churn_rounds ]; do
+	if [ $((r % 2)) -eq 0 ]; then order="1 2"; else order="2 1"; fi
+	for a in $order; do
+		eval "res=\$(churn_one $a \$base$a)"
+		[ "$res" != fail ] || die "churn_hold=$a: loading or unloading xpcpu_bench.ko failed"
+		# shellcheck disable=SC2086
+		set -- $res
+		[ "$2" -gt 0 ] || die "churn_hold=$a: no churn-hold line in the kernel log"
+		echo "churn round $r $([ $a -eq 1 ] && echo xpcpu || echo kernel): $1 pages for $2 live bytes per CPU on $3 CPUs"
+		awk -v p="$1" -v l="$2" -v c="$3" 'BEGIN { printf "%.1f\n", p * 1048576 / (l * c) }' >>/tmp/churn.$a
+	done
+	r=$((r + 1))
+done
+cx=$(median </tmp/churn.1)
+ck=$(median </tmp/churn.2)
+cr=$(awk -v x="$cx" -v k="$ck" 'BEGIN {
+	if (x > 0) printf "%.2f", k / x; else if (k > 0) print "inf"; else print "n/a" }')
+churn_line="churn-pages mix pages/MiB $(printf %.1f "$cx") $(printf %.1f "$ck") $cr"
+
+# --- the tests that run in init --------------------------------------
+tag="xpcpu-bench: run $$ $t0"
+kmsg "$tag"
+# shellcheck disable=SC2086
+if $LOADER $KO $params; then rc=0; else rc=$?; fi
+log=$(dmesg_since "$tag")
+echo "$log" | grep 'xpcpu_bench: ' | sed 's/^\[[^]]*\] //'
+[ "$rc" -eq $EAGAIN ] || die "xpcpu_bench.ko init: exit $rc, expected EAGAIN ($EAGAIN) after the tests"
+echo "$log" | grep -q 'xpcpu_bench: done in' || die "xpcpu_bench.ko did not finish its tests"
+errs=$(echo "$log" | grep -E 'xpcpu_bench: .*(error|failed)' | sed 's/^\[[^]]*\] //')
+[ -z "$errs" ] || die "$(echo "$errs" | head -n 1)"
+echo "$log" | grep 'xpcpu_bench: summary ' | sed 's/^.*xpcpu_bench: summary //' |
+	while read -r line; do
+		# shellcheck disable=SC2086
+		set -- $line
+		for kv in "$@"; do
+			case $kv in
+			test=* | size=* | unit=* | xpcpu=* | kernel=* | ratio=*)
+				eval "b_${kv%%=*}=\${kv#*=}"
+				;;
+			esac
+		done
+		# shellcheck disable=SC2154 # set by the eval above
+		emit "$b_test" "$b_size" "$b_unit" "$b_xpcpu" "$b_kernel" "$b_ratio"
+	done
+
+# shellcheck disable=SC2086
+emit $churn_line
+
+report "done in $(($(date +%s) - t0)) s"
