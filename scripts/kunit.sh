@@ -96,7 +96,7 @@ rc=0
 t_kunit=$(($(date +%s) - t1))
 
 # Show what kunit.py said, without the progress noise.
-grep -vE '^\[[0-9:]+\] *$' "$out/kunit.out" | tail -n 40 || true
+grep -vE '^\[[0-9:]+\] *$|^stty: ' "$out/kunit.out" | tail -n 40 || true
 
 if [ -f "$build_dir/test.log" ]; then cp "$build_dir/test.log" "$out/test.log"; fi
 

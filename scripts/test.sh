@@ -30,7 +30,7 @@ add() { # add PART COUNTS_FILE SECONDS
 	[ ! -s "$2" ] || read -r p f <"$2"
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))
-	summary+=("$(printf '%-28s %4d passed, %d failed  (%ss)' "$1" "$p" "$f" "$3")")
+	summary+=("$(printf '%-40s %4d passed, %d failed  (%ss)' "$1" "$p" "$f" "$3")")
 }
 
 for k in "${kvers[@]}"; do
