@@ -39,8 +39,11 @@ if [ "$what" != style ]; then
 	project_files "$root" | rsync -a --from0 --files-from=- --delete-missing-args \
 		"$root/" "$bdir/"
 	echo "=== sparse (C=2) and W=1 against $kver"
-	make -C "/lib/modules/$kver/build" M="$bdir" C=2 W=1 CHECK=sparse modules 2>&1 |
-		grep -vE '^make|^  (CC|LD|MODPOST|BTF|CHECK)|Skipping BTF' |
-		sed "s|$bdir/||g" || true
+	slog=$XPCPU_OUT/check-sparse-$kver.log
+	mkdir -p "$XPCPU_OUT"
+	make -C "/lib/modules/$kver/build" M="$bdir" C=2 W=1 CHECK=sparse modules >"$slog" 2>&1 ||
+		echo "(the W=1 build failed; see $slog)"
+	grep -vE '^make|^  (CC|LD|MODPOST|BTF|CHECK)|Skipping BTF' "$slog" | sed "s|$bdir/||g" || true
+	echo "sparse checked $(grep -c '^  CHECK' "$slog" || true) files (log: $slog)"
 fi
 echo "=== check done (advice only)"

@@ -13,6 +13,7 @@
 #
 # Usage: scripts/kunit.sh [FILTER_GLOB]     e.g. scripts/kunit.sh 'xpcpu.*'
 # Env:   XPCPU_REV=<commit>: test that commit's sources, not the working tree
+#        KUNIT_BUILD_DIR: kernel build dir (default: cache/kunit-<hash of .kunitconfig>)
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED" is written there.
 # Output: out/kunit/ (kunit.py's output, results.json, splats.txt);
@@ -74,7 +75,7 @@ link_project() {
 link_project
 
 hash=$(sha256sum "$kunitconfig" | cut -c1-12)
-build_dir=$XPCPU_CACHE/kunit-$hash
+build_dir=${KUNIT_BUILD_DIR:-$XPCPU_CACHE/kunit-$hash}
 mkdir -p "$build_dir" "$out"
 # Objects built from another source tree (working tree vs XPCPU_REV
 # snapshot) may look newer than these sources: rebuild xpcpu's then.
