@@ -65,8 +65,13 @@ rows=$(sed -n 's/^XPCPU-BENCH //p' <<<"$markers" |
 base=$dest/bench-$kver
 qemu_ver=$(qemu-system-x86_64 --version | head -n1)
 guest_kernel=$(sed -n 's/^XPCPU-REPORT kernel: //p' <<<"$markers" | head -n1)
-rev=$(git -C "$XPCPU_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$XPCPU_ROOT" diff --quiet HEAD -- '*.c' '*.h' 2>/dev/null || rev+=+dirty
+if [ -n "${XPCPU_REV:-}" ]; then
+	rev=$(git -C "$XPCPU_ROOT" rev-parse --short "$XPCPU_REV")
+else
+	rev=$(git -C "$XPCPU_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	git -C "$XPCPU_ROOT" diff --quiet HEAD -- '*.c' '*.h' Kbuild 2>/dev/null ||
+		rev+="+uncommitted changes"
+fi
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 bench_params=$(sed -n 's/^XPCPU-REPORT bench: mode .*, params: //p' <<<"$markers" | head -n1)
 meta="guest kernel $guest_kernel; $qemu_ver, TCG (emulated), -smp 4 on 2 NUMA nodes; host ${host_cpu:-unknown}, $(nproc) cores; xpcpu $rev; $mode run ($bench_params), $(date -u +%Y-%m-%d)"
