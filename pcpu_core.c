@@ -137,6 +137,21 @@ int xpcpu_spare_chunks(void)
 	return READ_ONCE(spare_chunks);
 }
 
+#if IS_ENABLED(CONFIG_XPCPU_KUNIT_TEST)
+/**
+ * xpcpu_test_set_spare_chunks() - KUnit hook: change spare_chunks
+ * @spare: the new value
+ *
+ * The balance work applies it the next time it runs.
+ *
+ * Return: the old value.
+ */
+unsigned int xpcpu_test_set_spare_chunks(unsigned int spare)
+{
+	return xchg(&spare_chunks, spare);
+}
+#endif
+
 /* Slot of a chunk whose longest free run is @size bytes. */
 static int xpcpu_size_to_slot(int size)
 {

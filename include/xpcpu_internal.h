@@ -240,6 +240,7 @@ static inline void *xpcpu_chunk_addr(const struct xpcpu_chunk *chunk,
  */
 #if IS_ENABLED(CONFIG_XPCPU_KUNIT_TEST)
 extern atomic_t xpcpu_fail_page_alloc;
+unsigned int xpcpu_test_set_spare_chunks(unsigned int spare);
 
 static inline bool xpcpu_should_fail_page_alloc(void)
 {

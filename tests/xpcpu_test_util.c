@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The invariant checkers of the xpcpu KUnit suites.  check_chunk() walks a
+ * chunk's bitmaps bit by bit (test_bit() only, never xpcpu_block_scan())
+ * and compares what it finds with every block hint, the chunk hint,
+ * free_bytes, nr_alloc and the hidden edges; check_slots() does that for
+ * every chunk on the slot lists and checks the lists and the global
+ * counters against them.  Both only print (kunit_err()), so they can run
+ * under xpcpu_lock; the caller turns the returned count into an EXPECT.
+ */
+#include <kunit/test.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+#include <linux/spinlock.h>
+
+#include "xpcpu_test_util.h"
+
+static ulong test_seed;
+module_param(test_seed, ulong, 0444);
+MODULE_PARM_DESC(test_seed, "Seed of the xpcpu KUnit random tests (0: random, logged)");
+
+/* At most this many mismatches are printed per check. */
+#define XPCPU_TEST_MAX_REPORTS	8
+
+struct xpcpu_test_report {
+	struct kunit *test;			/* where to print */
+	const struct xpcpu_chunk *chunk;	/* what is checked */
+	int errs;				/* mismatches found */
+};
+
+#define report(r, fmt, ...)						\
+do {									\
+	if ((r)->errs++ < XPCPU_TEST_MAX_REPORTS)			\
+		kunit_err((r)->test, "check_chunk: chunk %d: " fmt,	\
+			  (r)->chunk->id, ##__VA_ARGS__);		\
+} while (0)
+
+/**
+ * xpcpu_test_brute_md() - the hints of a bitmap range, by brute force
+ * @map: the bitmap
+ * @start: first bit of the range
+ * @nr_bits: its length
+ * @md: the result, offsets relative to @start
+ *
+ * Follows the tie rules of struct xpcpu_block_md literally: contig_hint is
+ * the longest free run and contig_hint_start the first run of that length;
+ * scan_hint is the longest run starting before contig_hint_start and
+ * scan_hint_start the last run of that length there.  Without free bits
+ * every hint is 0 and first_free is @nr_bits.
+ */
+void xpcpu_test_brute_md(const unsigned long *map, int start, int nr_bits,
+			 struct xpcpu_block_md *md)
+{
+	int i, rs = -1;
+
+	memset(md, 0, sizeof(*md));
+	md->nr_bits = nr_bits;
+	md->first_free = nr_bits;
+
+	/* Pass 1: every free run; the longest, the edges, the first. */
+	for (i = 0; i <= nr_bits; i++) {
+		bool is_free = i < nr_bits && !test_bit(start + i, map);
+		int len;
+
+		if (is_free) {
+			if (rs < 0)
+				rs = i;
+			continue;
+		}
+		if (rs < 0)
+			continue;
+		len = i - rs;
+		if (md->first_free == nr_bits)
+			md->first_free = rs;
+		if (rs == 0)
+			md->left_free = len;
+		if (i == nr_bits)
+			md->right_free = len;
+		if (len > md->contig_hint) {
+			md->contig_hint = len;
+			md->contig_hint_start = rs;
+		}
+		rs = -1;
+	}
+
+	/* Pass 2: the runs before the contig hint; the last longest wins. */
+	rs = -1;
+	for (i = 0; i <= md->contig_hint_start; i++) {
+		bool is_free = i < md->contig_hint_start &&
+			       !test_bit(start + i, map);
+
+		if (is_free) {
+			if (rs < 0)
+				rs = i;
+			continue;
+		}
+		if (rs < 0)
+			continue;
+		if (i - rs >= md->scan_hint) {
+			md->scan_hint = i - rs;
+			md->scan_hint_start = rs;
+		}
+		rs = -1;
+	}
+}
+
+static void cmp_field(struct xpcpu_test_report *r, const char *what, int idx,
+		      const char *field, int got, int want)
+{
+	if (got != want)
+		report(r, "%s %d: %s is %d, brute force says %d", what, idx,
+		       field, got, want);
+}
+
+static void cmp_md(struct xpcpu_test_report *r, const char *what, int idx,
+		   const struct xpcpu_block_md *got,
+		   const struct xpcpu_block_md *want, bool with_scan)
+{
+	cmp_field(r, what, idx, "contig_hint", got->contig_hint,
+		  want->contig_hint);
+	cmp_field(r, what, idx, "contig_hint_start", got->contig_hint_start,
+		  want->contig_hint_start);
+	cmp_field(r, what, idx, "left_free", got->left_free, want->left_free);
+	cmp_field(r, what, idx, "right_free", got->right_free,
+		  want->right_free);
+	cmp_field(r, what, idx, "first_free", got->first_free,
+		  want->first_free);
+	cmp_field(r, what, idx, "nr_bits", got->nr_bits, want->nr_bits);
+	if (!with_scan)
+		return;
+	cmp_field(r, what, idx, "scan_hint", got->scan_hint, want->scan_hint);
+	cmp_field(r, what, idx, "scan_hint_start", got->scan_hint_start,
+		  want->scan_hint_start);
+}
+
+static void check_geometry(struct xpcpu_test_report *r)
+{
+	const struct xpcpu_chunk *c = r->chunk;
+
+	if (c->nr_blocks != c->nr_pages ||
+	    c->nr_bits != c->nr_pages * XPCPU_BITS_PER_BLOCK)
+		report(r, "geometry: %d pages, %d blocks, %d bits",
+		       c->nr_pages, c->nr_blocks, c->nr_bits);
+	if (c->start_offset < 0 || c->start_offset > c->end_offset ||
+	    c->end_offset > xpcpu_bit_to_off(c->nr_bits) ||
+	    !IS_ALIGNED(c->start_offset, XPCPU_MIN_ALLOC_SIZE) ||
+	    !IS_ALIGNED(c->end_offset, XPCPU_MIN_ALLOC_SIZE))
+		report(r, "edges: start_offset %d end_offset %d of %d bytes",
+		       c->start_offset, c->end_offset,
+		       xpcpu_bit_to_off(c->nr_bits));
+}
+
+/* The hidden edges are in use; everything in between is areas or free. */
+static void check_areas(struct xpcpu_test_report *r)
+{
+	const struct xpcpu_chunk *c = r->chunk;
+	int sb = xpcpu_off_to_bit(c->start_offset);
+	int eb = xpcpu_off_to_bit(c->end_offset);
+	int bit, nr_free = 0, nr_areas = 0;
+
+	for (bit = 0; bit < sb; bit++)
+		if (!test_bit(bit, c->alloc_map)) {
+			report(r, "hidden start bit %d is free", bit);
+			break;
+		}
+	for (bit = eb; bit < c->nr_bits; bit++)
+		if (!test_bit(bit, c->alloc_map)) {
+			report(r, "hidden end bit %d is free", bit);
+			break;
+		}
+	if (!test_bit(c->nr_bits, c->bound_map))
+		report(r, "bound_map bit nr_bits (%d) is clear", c->nr_bits);
+
+	for (bit = sb; bit < eb; ) {
+		int end;
+
+		if (!test_bit(bit, c->alloc_map)) {
+			nr_free++;
+			bit++;
+			continue;
+		}
+		if (!test_bit(bit, c->bound_map)) {
+			report(r, "bit %d in use but in no area", bit);
+			bit++;
+			continue;
+		}
+		/* An area: in use up to the next bound, which is <= eb. */
+		for (end = bit + 1; end <= c->nr_bits &&
+		     !test_bit(end, c->bound_map); end++)
+			;
+		if (end > eb)
+			report(r, "area at bit %d ends at %d, past the end %d",
+			       bit, end, eb);
+		for (; bit < min(end, eb); bit++)
+			if (!test_bit(bit, c->alloc_map)) {
+				report(r, "bit %d inside an area is free", bit);
+				break;
+			}
+		bit = min(end, eb);
+		nr_areas++;
+	}
+	if (c->free_bytes != xpcpu_bit_to_off(nr_free))
+		report(r, "free_bytes is %d, the bitmap has %d free",
+		       c->free_bytes, xpcpu_bit_to_off(nr_free));
+	if (c->nr_alloc != nr_areas)
+		report(r, "nr_alloc is %d, the bitmaps hold %d areas",
+		       c->nr_alloc, nr_areas);
+}
+
+/**
+ * xpcpu_test_check_chunk() - see check_chunk()
+ * @test: where mismatches are reported
+ * @chunk: the chunk
+ *
+ * Return: the number of mismatches.
+ */
+int xpcpu_test_check_chunk(struct kunit *test, const struct xpcpu_chunk *chunk)
+{
+	struct xpcpu_test_report r = { .test = test, .chunk = chunk };
+	struct xpcpu_block_md want;
+	int i;
+
+	check_geometry(&r);
+	if (r.errs)
+		return r.errs;
+	for (i = 0; i < chunk->nr_blocks; i++) {
+		xpcpu_test_brute_md(chunk->alloc_map, xpcpu_block_to_bit(i),
+				    XPCPU_BITS_PER_BLOCK, &want);
+		cmp_md(&r, "block", i, &chunk->md_blocks[i], &want, true);
+	}
+	/* The chunk hint: no scan hint is kept at that level. */
+	xpcpu_test_brute_md(chunk->alloc_map, 0, chunk->nr_bits, &want);
+	cmp_md(&r, "chunk hint of", chunk->id, &chunk->chunk_md, &want, false);
+	check_areas(&r);
+	return r.errs;
+}
+
+/**
+ * xpcpu_test_check_slots() - see check_slots()
+ * @test: where mismatches are reported
+ *
+ * Context: process context; takes xpcpu_lock.
+ * Return: the number of mismatches.
+ */
+int xpcpu_test_check_slots(struct kunit *test)
+{
+	struct xpcpu_chunk *chunk;
+	u64 nr_chunks = 0, nr_live = 0, nr_empty = 0, nr_first = 0;
+	unsigned long flags;
+	int slot, errs = 0;
+
+	spin_lock_irqsave(&xpcpu_lock, flags);
+	for (slot = 0; slot < xpcpu_nr_slots; slot++) {
+		list_for_each_entry(chunk, &xpcpu_slot[slot], list) {
+			nr_chunks++;
+			if (chunk->slot != slot ||
+			    xpcpu_chunk_slot(chunk) != slot) {
+				kunit_err(test, "check_slots: chunk %d on slot %d, chunk->slot %d, xpcpu_chunk_slot() %d",
+					  chunk->id, slot, chunk->slot,
+					  xpcpu_chunk_slot(chunk));
+				errs++;
+			}
+			if (chunk->is_reserved) {
+				kunit_err(test, "check_slots: reserved chunk on slot %d",
+					  slot);
+				errs++;
+			}
+			errs += xpcpu_test_check_chunk(test, chunk);
+			nr_live += chunk->nr_alloc;
+			nr_first += chunk->is_first;
+			if (!chunk->is_first && !chunk->nr_alloc)
+				nr_empty++;
+		}
+	}
+	errs += xpcpu_test_check_chunk(test, xpcpu_reserved_chunk);
+	if (nr_first != 1 || nr_chunks != xpcpu_stats.nr_chunks ||
+	    nr_live != xpcpu_stats.nr_cur_alloc ||
+	    nr_empty != xpcpu_stats.nr_empty_chunks) {
+		kunit_err(test, "check_slots: lists hold %llu chunks (%llu first, %llu empty) with %llu areas; stats say %llu chunks, %llu empty, %llu areas",
+			  nr_chunks, nr_first, nr_empty, nr_live,
+			  xpcpu_stats.nr_chunks, xpcpu_stats.nr_empty_chunks,
+			  xpcpu_stats.nr_cur_alloc);
+		errs++;
+	}
+	spin_unlock_irqrestore(&xpcpu_lock, flags);
+	return errs;
+}
+
+/**
+ * xpcpu_test_stats() - a consistent copy of xpcpu_stats
+ * @st: where it goes
+ *
+ * Context: process context; takes xpcpu_lock.
+ */
+void xpcpu_test_stats(struct xpcpu_stats *st)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&xpcpu_lock, flags);
+	*st = xpcpu_stats;
+	spin_unlock_irqrestore(&xpcpu_lock, flags);
+}
+
+/**
+ * xpcpu_test_seed() - the seed of this run's random tests
+ *
+ * Return: xpcpu.test_seed if set, else one random seed for the whole run.
+ */
+u64 xpcpu_test_seed(void)
+{
+	static u64 seed;
+
+	if (!READ_ONCE(seed))
+		WRITE_ONCE(seed, test_seed ? test_seed : (get_random_u64() | 1));
+	return READ_ONCE(seed);
+}
+
+/**
+ * xpcpu_test_log_seed() - log the seed from a suite_init
+ * @suite: the suite
+ */
+void xpcpu_test_log_seed(struct kunit_suite *suite)
+{
+	kunit_log(KERN_INFO, suite,
+		  KUNIT_SUBTEST_INDENT "# %s: random seed %llu (replay with the kernel parameter xpcpu.test_seed=%llu)",
+		  suite->name, xpcpu_test_seed(), xpcpu_test_seed());
+}
