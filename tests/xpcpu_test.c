@@ -588,6 +588,18 @@ static void xpcpu_test_free_double_ignored(struct kunit *test)
 	expect_bad_free(test, keep);
 }
 
+/* Static variables live in the first chunk but are no dynamic area. */
+static void xpcpu_test_free_static_var_ignored(struct kunit *test)
+{
+	struct xpcpu_cpu_stats __xpcpu *st = __xpcpu_var(xpcpu_cpu_stats);
+	void __xpcpu *rsv_last = xpcpu_addr_to_ptr((char *)
+			xpcpu_first_chunk->base_addr +
+			xpcpu_first_chunk->start_offset - 4);
+
+	expect_bad_free(test, st);
+	expect_bad_free(test, rsv_last);	/* last reserved word */
+}
+
 static void xpcpu_test_free_null_ignored(struct kunit *test)
 {
 	struct xpcpu_stats st0, st1;
@@ -864,6 +876,7 @@ static struct kunit_case xpcpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_free_interior_ignored),
 	KUNIT_CASE(xpcpu_test_free_other_unit_ignored),
 	KUNIT_CASE(xpcpu_test_free_double_ignored),
+	KUNIT_CASE(xpcpu_test_free_static_var_ignored),
 	KUNIT_CASE(xpcpu_test_free_null_ignored),
 	KUNIT_CASE(xpcpu_test_stats_count_alloc_free),
 	KUNIT_CASE(xpcpu_test_chunk_create_fail_no_leak),
