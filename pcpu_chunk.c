@@ -132,6 +132,25 @@ static void xpcpu_chunk_free_pages(struct xpcpu_chunk *chunk, int nr)
 	}
 }
 
+/*
+ * Fill @pages with @nr pages from @node: the bulk allocator takes them
+ * from the per-CPU free lists in one call, and falls back to one page at
+ * a time; go on while it makes progress.
+ */
+static int xpcpu_alloc_unit_pages(int node, gfp_t gfp, int nr,
+				  struct page **pages)
+{
+	unsigned long have = 0, got;
+
+	while (have < nr) {
+		got = alloc_pages_bulk_array_node(gfp, node, nr, pages);
+		if (got <= have)
+			return -ENOMEM;
+		have = got;
+	}
+	return 0;
+}
+
 /**
  * xpcpu_chunk_populate() - give a chunk its memory
  * @chunk: a chunk from xpcpu_chunk_alloc_meta()
@@ -157,17 +176,14 @@ int xpcpu_chunk_populate(struct xpcpu_chunk *chunk,
 
 	for (unit = 0; unit < ai->nr_units; unit++) {
 		int node = cpu_to_node(ai->unit_cpu[unit]);
-		int idx = xpcpu_unit_page_idx(chunk, unit);
+		struct page **pages = chunk->pages +
+				      xpcpu_unit_page_idx(chunk, unit);
 
-		for (i = 0; i < chunk->nr_pages; i++) {
-			struct page *page = NULL;
-
-			if (!xpcpu_should_fail_page_alloc())
-				page = alloc_pages_node(node, gfp, 0);
-			if (!page)
+		for (i = 0; i < chunk->nr_pages; i++)
+			if (xpcpu_should_fail_page_alloc())
 				goto err_free_pages;
-			chunk->pages[idx + i] = page;
-		}
+		if (xpcpu_alloc_unit_pages(node, gfp, chunk->nr_pages, pages))
+			goto err_free_pages;
 	}
 
 	chunk->base_addr = vmap(chunk->pages, nr, VM_MAP, PAGE_KERNEL);
@@ -513,18 +529,60 @@ int xpcpu_chunk_area_bits(const struct xpcpu_chunk *chunk, int bit)
 	return find_next_bit(chunk->bound_map, chunk->nr_bits + 1, bit + 1) - bit;
 }
 
+/*
+ * Start of the free run that ends at @bit (@bit free or the chunk end):
+ * the block hints say when the run reaches back past a block's start, so
+ * only the block the run starts in is searched bit by bit.
+ */
+static int xpcpu_run_start(struct xpcpu_chunk *chunk, int bit)
+{
+	int block = xpcpu_bit_to_block(bit);
+	int base = xpcpu_block_to_bit(block);
+	unsigned long prev;
+
+	if (bit > base && chunk->md_blocks[block].left_free < bit - base) {
+		prev = find_last_bit(chunk->alloc_map + BIT_WORD(base),
+				     bit - base);
+		return base + prev + 1;
+	}
+	while (block > 0 &&
+	       chunk->md_blocks[block - 1].contig_hint == XPCPU_BITS_PER_BLOCK)
+		block--;
+	if (!block)
+		return 0;
+	return xpcpu_block_to_bit(block) - chunk->md_blocks[block - 1].right_free;
+}
+
+/* End of the free run that starts at @bit (@bit free or in use). */
+static int xpcpu_run_end(struct xpcpu_chunk *chunk, int bit)
+{
+	int block = xpcpu_bit_to_block(bit);
+	int base = xpcpu_block_to_bit(block);
+	int limit = base + XPCPU_BITS_PER_BLOCK;
+
+	if (bit >= chunk->nr_bits)
+		return chunk->nr_bits;
+	if (chunk->md_blocks[block].right_free < limit - bit)
+		return find_next_bit(chunk->alloc_map, limit, bit);
+	block++;
+	while (block < chunk->nr_blocks &&
+	       chunk->md_blocks[block].contig_hint == XPCPU_BITS_PER_BLOCK)
+		block++;
+	if (block == chunk->nr_blocks)
+		return chunk->nr_bits;
+	return xpcpu_block_to_bit(block) + chunk->md_blocks[block].left_free;
+}
+
 /* The chunk hint after [bit, end) became free. */
 static void xpcpu_chunk_update_hint_free(struct xpcpu_chunk *chunk, int bit,
 					 int end)
 {
 	struct xpcpu_block_md *cmd = &chunk->chunk_md;
-	unsigned long prev;
 	int rs, re;
 
 	/* The freed bits and their free neighbours are one run [rs, re). */
-	prev = find_last_bit(chunk->alloc_map, bit);
-	rs = prev == bit ? 0 : prev + 1;
-	re = find_next_bit(chunk->alloc_map, chunk->nr_bits, end);
+	rs = xpcpu_run_start(chunk, bit);
+	re = xpcpu_run_end(chunk, end);
 
 	if (re - rs > cmd->contig_hint ||
 	    (re - rs == cmd->contig_hint && rs < cmd->contig_hint_start)) {
