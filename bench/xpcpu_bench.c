@@ -7,8 +7,9 @@
  * the allocator that goes first alternates from round to round so that
  * drift (timings under QEMU's TCG swing by up to 2x) falls on both.  Each
  * test prints one summary line with the median of either allocator over
- * the rounds and their ratio, oriented so that a ratio above 1.0 means
- * xpcpu did better (kernel/xpcpu for times, xpcpu/kernel for rates):
+ * the rounds and the median of the rounds' ratios, oriented so that a
+ * ratio above 1.0 means xpcpu did better (kernel/xpcpu for times,
+ * xpcpu/kernel for rates):
  *
  *   summary test=steady size=64 unit=ns/pair xpcpu=812.0 kernel=1650.3 ratio=2.03 rounds=5 ...
  *
@@ -59,8 +60,8 @@ __param(uint, run_test_mask, 0x3f,
 	"\t\t16: churn (random sizes at a live-byte target; time only)\n"
 	"\t\t32: atomic (GFP_NOWAIT burst under a spinlock)");
 
-__param(uint, nr_rounds, 7,
-	"Rounds per test, each on both allocators; the median is reported (1-31, default 7)");
+__param(uint, nr_rounds, 11,
+	"Rounds per test, each on both allocators; the median is reported (1-31, default 11)");
 
 __param(uint, batch_n, 1000,
 	"Allocations per batch (default 1000)");
@@ -79,6 +80,9 @@ __param(uint, conc_size, 64,
 
 __param(uint, conc_ops, 8000,
 	"Alloc/free pairs per CPU in the concurrent workload (default 8000)");
+
+__param(uint, conc_cpus, 0,
+	"CPUs the concurrent workload runs on, the first online ones (default 0: all online)");
 
 __param(uint, access_m, 1000000,
 	"Increments per access run; the sums read all CPUs access_m / nr_cpu_ids times (default 1000000)");
@@ -435,19 +439,26 @@ static int xb_steady(int which, unsigned int size, unsigned int round,
 	return ret < 0 ? ret : 0;
 }
 
+static unsigned int xb_conc_nr_cpus(void)
+{
+	unsigned int nr = num_online_cpus();
+
+	return conc_cpus && conc_cpus < nr ? conc_cpus : nr;
+}
+
 static int xb_concurrent(int which, unsigned int size, unsigned int round,
 			 u64 *val)
 {
+	unsigned int cpu, nr_cpus = xb_conc_nr_cpus();
 	struct xb_worker *ws;
-	unsigned int cpu;
 	int nr = 0;
 	s64 ns;
 
-	ws = kcalloc(num_online_cpus(), sizeof(*ws), GFP_KERNEL);
+	ws = kcalloc(nr_cpus, sizeof(*ws), GFP_KERNEL);
 	if (!ws)
 		return -ENOMEM;
 	for_each_online_cpu(cpu) {
-		if (nr == num_online_cpus())
+		if (nr == nr_cpus)
 			break;
 		xb_steady_init(&ws[nr], which, size, conc_ops,
 			       seed + round * 64 + cpu);
@@ -837,16 +848,29 @@ static const char *xb_fmt(char *buf, size_t len, u64 milli)
 	return buf;
 }
 
-static const char *xb_fmt_ratio(char *buf, size_t len, u64 num, u64 den)
+/*
+ * The ratio, better-is-higher, as the median of the rounds' own ratios:
+ * both allocators of a round ran back to back, so a slow stretch of the
+ * host (TCG timings drift) cancels out of each round's ratio.
+ */
+static const char *xb_fmt_ratio(char *buf, size_t len, int m,
+				unsigned int rounds, bool higher_better)
 {
-	u64 r;
+	u64 r[XB_MAX_ROUNDS], med;
+	unsigned int i;
 
-	if (!den) {
-		snprintf(buf, len, num ? "inf" : "n/a");
-		return buf;
+	for (i = 0; i < rounds; i++) {
+		u64 x = xb_vals[XB_XPCPU][m][i], k = xb_vals[XB_KERNEL][m][i];
+		u64 num = higher_better ? x : k, den = higher_better ? k : x;
+
+		if (!den) {
+			snprintf(buf, len, num ? "inf" : "n/a");
+			return buf;
+		}
+		r[i] = div64_u64(num * 1000 + den / 2, den);
 	}
-	r = div64_u64(num * 100 + den / 2, den);
-	snprintf(buf, len, "%llu.%02llu", div_u64(r, 100), r % 100);
+	med = div_u64(xb_median(r, rounds) + 5, 10);
+	snprintf(buf, len, "%llu.%02llu", div_u64(med, 100), med % 100);
 	return buf;
 }
 
@@ -868,14 +892,12 @@ static void xb_report(const struct xb_test *t, int m, unsigned int size,
 		snprintf(ks, sizeof(ks), "n/a");
 	if (!has_kernel)
 		snprintf(rs, sizeof(rs), "n/a");
-	else if (mt->higher_better)
-		xb_fmt_ratio(rs, sizeof(rs), x, k);
 	else
-		xb_fmt_ratio(rs, sizeof(rs), k, x);
+		xb_fmt_ratio(rs, sizeof(rs), m, rounds, mt->higher_better);
 
 	pr_info("summary test=%s size=%s unit=%s xpcpu=%s kernel=%s ratio=%s rounds=%u cpus=%u\n",
 		mt->name, sz, mt->unit, xb_fmt(xs, sizeof(xs), x), ks, rs,
-		rounds, t->measure == xb_concurrent ? num_online_cpus() : 1);
+		rounds, t->measure == xb_concurrent ? xb_conc_nr_cpus() : 1);
 }
 
 static int xb_run_test(const struct xb_test *t, unsigned int size,
