@@ -268,8 +268,8 @@ int __xpcpu_module_init(struct module *mod, char *start, char *end,
 	size_t size = ALIGN(end - start, 1 << XPCPU_MIN_ALLOC_SHIFT);
 	size_t align = (unsigned long)start & -(unsigned long)start;
 	struct xpcpu_module_area *area, *pos;
-	void __xpcpu *copies;
 	const char *name = mod ? module_name(mod) : KBUILD_MODNAME;
+	unsigned long copies;
 	int ret;
 
 	if (!size)
@@ -298,9 +298,9 @@ int __xpcpu_module_init(struct module *mod, char *start, char *end,
 		goto err_unlock;
 	}
 	xpcpu_copy_to_units(xpcpu_reserved_chunk, area->off, start, end - start);
-	copies = xpcpu_addr_to_ptr((char *)xpcpu_reserved_chunk->base_addr +
-				   area->off);
-	WRITE_ONCE(*delta, (unsigned long)copies - (unsigned long)start);
+	copies = (unsigned long)xpcpu_addr_to_ptr((char *)
+			xpcpu_reserved_chunk->base_addr + area->off);
+	WRITE_ONCE(*delta, copies - (unsigned long)start);
 	list_add_tail(&area->list, &xpcpu_modules);
 	mutex_unlock(&xpcpu_modules_mutex);
 	pr_debug("%s: %zu bytes of static variables at unit offset %d\n",
