@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * First object of xpcpu: a zero-length marker at the start of the
- * .data..xpcpu section, so that [__xpcpu_start, __xpcpu_end) brackets
+ * XPCPU_SECTION (.data..xpcpu in a module), so that [__xpcpu_start, __xpcpu_end) brackets
  * every DEFINE_XPCPU() template of xpcpu.ko (or of vmlinux, built in).
  */
 #include <xpcpu.h>
 
-char __xpcpu_start[0] __section(".data..xpcpu");
+char __xpcpu_start[0] __section(XPCPU_SECTION);

@@ -122,12 +122,23 @@ do {									\
 
 /*
  * Static per-CPU variables.  The variable itself is a template in the
- * module's .data..xpcpu section; its per-CPU copies live in the first
+ * module's XPCPU_SECTION; its per-CPU copies live in the first
  * chunk (xpcpu.ko's own, in the static area; other modules', in the
  * reserved area), at a distance __xpcpu_delta from the template.  Every
  * module has its own __xpcpu_delta: a weak definition, merged when the
  * module is linked, set by xpcpu_module_init().
  */
+#ifdef MODULE
+# define XPCPU_SECTION	".data..xpcpu"
+#else
+/*
+ * Built into vmlinux (the KUnit kernel) the templates go to a section that
+ * the kernel's linker script already places in link order, so vmlinux has
+ * no orphan section; on SMP (which xpcpu needs) nothing else fills it.
+ */
+# define XPCPU_SECTION	".data..shared_aligned"
+#endif
+
 extern char __xpcpu_start[];
 extern char __xpcpu_end[];
 extern unsigned long __xpcpu_delta;
@@ -139,7 +150,7 @@ unsigned long __weak __xpcpu_delta __read_mostly;
  * @name: its name; an initialiser may follow the macro
  */
 #define DEFINE_XPCPU(type, name)					\
-	__section(".data..xpcpu") __typeof__(type) __xpcpu name
+	__section(XPCPU_SECTION) __typeof__(type) __xpcpu name
 
 /**
  * DECLARE_XPCPU() - declare a static per-CPU variable defined elsewhere
@@ -147,7 +158,7 @@ unsigned long __weak __xpcpu_delta __read_mostly;
  * @name: its name
  */
 #define DECLARE_XPCPU(type, name)					\
-	extern __section(".data..xpcpu") __typeof__(type) __xpcpu name
+	extern __section(XPCPU_SECTION) __typeof__(type) __xpcpu name
 
 #define __xpcpu_var(name)						\
 	((__force typeof(&(name)))((unsigned long)&(name) +		\
