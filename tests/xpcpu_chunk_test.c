@@ -105,7 +105,7 @@ static bool model_compare(struct chunk_ctx *ctx)
 	int i, bad = 0;
 
 	for (i = 0; i < c->nr_bits; i++) {
-		if (test_bit(i, c->alloc_map) != (ctx->map[i] != M_FREE)) {
+		if (test_bit(i, c->alloc_map) == (ctx->map[i] == M_FREE)) {
 			if (bad++ < 4)
 				kunit_err(test, "model: bit %d in use %d, model says %d",
 					  i, test_bit(i, c->alloc_map),
@@ -478,6 +478,38 @@ static void xpcpu_test_chunk_free_coalesces_neighbours(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cmd->right_free, XPCPU_BITS_PER_BLOCK);
 	/* Merged: one area of the whole block fits again. */
 	KUNIT_EXPECT_EQ(test, ctx_alloc(ctx, XPCPU_BITS_PER_BLOCK, 1), 0);
+}
+
+/* Equal runs: the first one is the contig hint, also after a free. */
+static void xpcpu_test_chunk_free_tie_first_run_wins(struct kunit *test)
+{
+	struct chunk_ctx *ctx = ctx_new(test, 1, 0, -1);
+	struct xpcpu_block_md *cmd = &ctx->chunk->chunk_md;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, 10, 1), 10 * i);
+	KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, XPCPU_BITS_PER_BLOCK - 40, 1), 40);
+
+	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, 30));
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint, 10);
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 30);
+	/* As long, but earlier: it takes over. */
+	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, 10));
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint, 10);
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 10);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->md_blocks[0].contig_hint_start, 10);
+	/* Allocating the first leaves the other as the hint. */
+	KUNIT_EXPECT_EQ(test, ctx_alloc(ctx, 10, 1), 10);
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 30);
+	/* A longer run later: the earlier one becomes the scan hint. */
+	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, 0));
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 0);
+	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, 40));
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint, XPCPU_BITS_PER_BLOCK - 30);
+	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 30);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->md_blocks[0].scan_hint, 10);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->md_blocks[0].scan_hint_start, 0);
 }
 
 /* Runs merge across block boundaries, both ways. */
@@ -926,6 +958,7 @@ static struct kunit_case xpcpu_chunk_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_chunk_alloc_packs_first_fit),
 	KUNIT_CASE(xpcpu_test_chunk_area_bits_only_at_start),
 	KUNIT_CASE(xpcpu_test_chunk_free_coalesces_neighbours),
+	KUNIT_CASE(xpcpu_test_chunk_free_tie_first_run_wins),
 	KUNIT_CASE(xpcpu_test_chunk_free_coalesces_across_blocks),
 	KUNIT_CASE(xpcpu_test_chunk_slot_follows_contig),
 	KUNIT_CASE(xpcpu_test_chunk_fill_drain_forward),

@@ -30,6 +30,7 @@ static DEFINE_XPCPU(char[16], xpcpu_test_str) = "xpcpu static";
 static DEFINE_XPCPU(struct xpcpu_test_pair, xpcpu_test_pair) = {
 	.a = 7, .b = 9, .c = "abcde",
 };
+
 static DEFINE_XPCPU(u64, xpcpu_test_aligned) __aligned(64) = 0xfeedfaceULL;
 
 #define XPCPU_TEST_INT_INIT	42
@@ -385,7 +386,7 @@ static void xpcpu_test_reserved_register_keeps_alignment(struct kunit *test)
 
 			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED((unsigned long)copy,
 							       aligns[i]),
-					      "align %zu: copy at %px",
+					      "align %zu: copy at %p",
 					      aligns[i], copy);
 			KUNIT_EXPECT_EQ(test, memcmp(copy, start[i], 20 + i), 0);
 		}

@@ -65,7 +65,7 @@ static void stress_fill(struct stress_worker *w, struct stress_area *a)
 		u8 *c = xpcpu_ptr(a->p, cpu);
 
 		if (memchr_inv(c, 0, a->size))
-			stress_err(w, "new area %px of %zu bytes not zeroed on cpu %u",
+			stress_err(w, "new area %p of %zu bytes not zeroed on cpu %u",
 				   a->p, a->size, cpu);
 		for (i = 0; i < a->size; i++)
 			c[i] = pattern(a->tag, cpu, i);
@@ -82,7 +82,7 @@ static void stress_verify(struct stress_worker *w, struct stress_area *a)
 
 		for (i = 0; i < a->size; i++) {
 			if (c[i] != pattern(a->tag, cpu, i)) {
-				stress_err(w, "area %px byte %zu of cpu %u is %#x, want %#x",
+				stress_err(w, "area %p byte %zu of cpu %u is %#x, want %#x",
 					   a->p, i, cpu, c[i],
 					   pattern(a->tag, cpu, i));
 				break;
@@ -133,14 +133,14 @@ static void stress_alloc(struct stress_worker *w)
 	for_each_possible_cpu(cpu)
 		if (!IS_ALIGNED((unsigned long)xpcpu_ptr(a->p, cpu),
 				max_t(size_t, align, 4)))
-			stress_err(w, "area %px not aligned to %zu", a->p,
+			stress_err(w, "area %p not aligned to %zu", a->p,
 				   align);
 	stress_fill(w, a);
 	/* This CPU's copy through the accessors is the same memory. */
 	mine = xpcpu_get_ptr(a->p);
 	if (mine != xpcpu_ptr(a->p, smp_processor_id()) ||
 	    mine[0] != pattern(a->tag, smp_processor_id(), 0))
-		stress_err(w, "xpcpu_get_ptr(%px) is not this CPU's copy",
+		stress_err(w, "xpcpu_get_ptr(%p) is not this CPU's copy",
 			   a->p);
 	xpcpu_put_ptr(a->p);
 	w->nr_live++;

@@ -239,7 +239,7 @@ static void xpcpu_test_alloc_atomic_under_spinlock(struct kunit *test)
 {
 	void __xpcpu *p[8];
 	unsigned long sw;
-	bool atomic;
+	bool can_sleep;
 	int i;
 
 	spin_lock(&xpcpu_test_lock);
@@ -247,14 +247,14 @@ static void xpcpu_test_alloc_atomic_under_spinlock(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		p[i] = __xpcpu_alloc_gfp(1 << (i + 2), 1 << (i + 2),
 					 i & 1 ? GFP_ATOMIC : GFP_NOWAIT);
-	atomic = in_atomic();
+	can_sleep = preemptible();
 	sw = nr_switches() - sw;
 	/* Free under the lock too: xpcpu_free() never sleeps. */
 	for (i = 0; i < ARRAY_SIZE(p); i += 2)
 		xpcpu_free(p[i]);
 	spin_unlock(&xpcpu_test_lock);
 
-	KUNIT_EXPECT_TRUE(test, atomic);
+	KUNIT_EXPECT_FALSE(test, can_sleep);
 	KUNIT_EXPECT_EQ(test, sw, 0UL);
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		KUNIT_EXPECT_NOT_NULL(test, p[i]);
@@ -533,7 +533,7 @@ static void expect_bad_free(struct kunit *test, void __xpcpu *bad)
 	KUNIT_EXPECT_EQ(test, st1.nr_bad_free, st0.nr_bad_free + 1);
 	st1.nr_bad_free = st0.nr_bad_free;
 	KUNIT_EXPECT_EQ_MSG(test, memcmp(&st0, &st1, sizeof(st0)), 0,
-			    "xpcpu_free(%px) changed the stats", bad);
+			    "xpcpu_free(%p) changed the stats", bad);
 	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
 }
 

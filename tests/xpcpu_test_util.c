@@ -321,7 +321,9 @@ u64 xpcpu_test_seed(void)
  */
 void xpcpu_test_log_seed(struct kunit_suite *suite)
 {
-	kunit_log(KERN_INFO, suite,
-		  KUNIT_SUBTEST_INDENT "# %s: random seed %llu (replay with the kernel parameter xpcpu.test_seed=%llu)",
-		  suite->name, xpcpu_test_seed(), xpcpu_test_seed());
+	u64 seed = xpcpu_test_seed();
+
+	kunit_log(KERN_INFO, suite, KUNIT_SUBTEST_INDENT
+		  "# %s: random seed %llu (replay: xpcpu.test_seed=%llu)",
+		  suite->name, seed, seed);
 }
