@@ -99,17 +99,19 @@ awk -F, '$6 != "n/a" && $6 != "inf" && $6 > 0 {
 gnuplot <<EOF || die "gnuplot failed on $out/chart.dat"
 set terminal pngcairo size 1400,700 font "sans,10"
 set output "$base.png"
-set title "xpcpu vs alloc_percpu() on $kver (QEMU TCG, 4 CPUs, 2 nodes): ratio > 1 means xpcpu is better"
+set title "xpcpu vs alloc_percpu() on $kver (QEMU TCG, 4 CPUs, 2 nodes): ratio > 1 means xpcpu is better" noenhanced
 set ylabel "ratio (log scale)"
 set logscale y 2
-set yrange [0.05:*]
+set yrange [0.1:*]
 set style fill solid 0.8 border -1
 set boxwidth 0.7
-set xtics rotate by -60 left nomirror
+set xtics rotate by -60 left nomirror noenhanced
+set rmargin 10
 set grid ytics
 set key off
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" lw 2
-plot "$out/chart.dat" using 1:3:4:xtic(2) with boxes lc rgb variable
+plot "$out/chart.dat" using 1:3:4:xtic(2) with boxes lc rgb variable, \
+	"" using 1:3:(sprintf("%.2f", \$3)) with labels offset 0,0.7 font "sans,8"
 EOF
 
 echo
