@@ -5,6 +5,14 @@
  * __xpcpu_end) brackets every DEFINE_XPCPU() template of xpcpu, in
  * xpcpu.ko or built into vmlinux alike.
  */
+#include <linux/cache.h>
+
 #include <xpcpu.h>
 
-char __xpcpu_start[0] __section(XPCPU_SECTION);
+/*
+ * Templates are copied to unit offset (template - __xpcpu_start), and
+ * units are page aligned: the marker must be at least as aligned as the
+ * templates.  In a module the section's alignment gives that; built into
+ * vmlinux the section is part of .data, so align the marker itself.
+ */
+char __xpcpu_start[0] __section(XPCPU_SECTION) __aligned(SMP_CACHE_BYTES);
