@@ -6,13 +6,13 @@
 # With xpcpu.ko loaded (by /init), runs xpcpu_bench.ko through
 # /bin/xpcpu_insmod, one finit_module() call: the module runs its tests in
 # init, prints a "summary" line per test and returns -EAGAIN (busybox
-# insmod would retry it and run everything twice).  Then the churn page
-# count, which the module cannot read itself: each round loads it with
-# churn_hold=1 (xpcpu) and churn_hold=2 (the kernel), the first of the two
-# alternating, reads what that allocator populated while the live set is
-# held (xpcpu: nr_populated_pages in /sys/kernel/debug/xpcpu/stats; the
-# kernel: "Percpu:" in /proc/meminfo; both count every CPU's pages) and
-# unloads it.
+# insmod would retry it and run everything twice).  Before that, the
+# churn page count, which the module cannot read itself: each round loads
+# it with churn_hold=1 (xpcpu) and churn_hold=2 (the kernel), the first of
+# the two alternating, reads how many more pages that allocator has
+# populated than before the first round while the live set is held (xpcpu:
+# nr_populated_pages in /sys/kernel/debug/xpcpu/stats; the kernel:
+# "Percpu:" in /proc/meminfo; both count every CPU's pages) and unloads it.
 #
 # Usage: sh /tests/bench.sh short|full [PARAM=VALUE...]
 #   short  a few rounds of small runs, for `make run` (well under a minute)
