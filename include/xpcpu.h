@@ -148,6 +148,9 @@ unsigned long __weak __xpcpu_delta __read_mostly;
  * DEFINE_XPCPU() - define a static per-CPU variable
  * @type: its type
  * @name: its name; an initialiser may follow the macro
+ *
+ * Every CPU's copy starts as a copy of the initialiser.  Alignments up to
+ * SMP_CACHE_BYTES are kept.
  */
 #define DEFINE_XPCPU(type, name)					\
 	__section(XPCPU_SECTION) __typeof__(type) __xpcpu name
