@@ -268,7 +268,7 @@ int __xpcpu_module_init(struct module *mod, char *start, char *end,
 	size_t size = ALIGN(end - start, 1 << XPCPU_MIN_ALLOC_SHIFT);
 	size_t align = (unsigned long)start & -(unsigned long)start;
 	struct xpcpu_module_area *area, *pos;
-	const char *name = mod ? module_name(mod) : KBUILD_MODNAME;
+	const char *name = mod ? module_name(mod) : "vmlinux";
 	unsigned long copies;
 	int ret;
 
