@@ -44,7 +44,7 @@ mkdir -p "$out" "$dest"
 
 args=$mode
 for p in "${params[@]}"; do args+=",$p"; done
-log "running the $mode benchmark on $kver (QEMU TCG; a full run takes about 10 minutes)"
+log "running the $mode benchmark on $kver (QEMU TCG; a full run takes about 5 minutes)"
 rc=0
 XPCPU_BENCH_ARGS=$args VM_TIMEOUT=${VM_TIMEOUT:-1800} \
 	"$XPCPU_ROOT/scripts/vm.sh" bench "$spec" >"$out/report.txt" 2>&1 || rc=$?
@@ -74,7 +74,8 @@ else
 fi
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 bench_params=$(sed -n 's/^XPCPU-REPORT bench: mode .*, params: //p' <<<"$markers" | head -n1)
-meta="guest kernel $guest_kernel; $qemu_ver, TCG (emulated), -smp 4 on 2 NUMA nodes; host ${host_cpu:-unknown}, $(nproc) cores; xpcpu $rev; $mode run ($bench_params), $(date -u +%Y-%m-%d)"
+[ "$bench_params" != "(defaults)" ] || bench_params="module defaults"
+meta="guest kernel $guest_kernel; $qemu_ver, TCG (emulated), -smp 4 on 2 NUMA nodes; host ${host_cpu:-unknown}, $(nproc) cores, $(awk '{ print "load " $1 }' /proc/loadavg) at the end; xpcpu $rev; $mode run ($bench_params), $(date -u +%Y-%m-%d)"
 
 {
 	echo "test,size,unit,xpcpu,kernel,ratio"
