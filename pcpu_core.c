@@ -74,7 +74,9 @@
  * Non-blocking allocations (no __GFP_DIRECT_RECLAIM) never sleep and never
  * create a chunk: they are served from existing chunks, and a failure
  * schedules the balance work, which keeps spare_chunks empty chunks ready
- * and frees empty chunks beyond those.
+ * and frees the empty chunks beyond those once they have stayed empty for
+ * empty_decay_ms, so that a workload that frees and soon allocates again
+ * (a batch, a burst) finds its chunks still there.
  */
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
@@ -124,8 +126,14 @@ static unsigned int spare_chunks = 1;
 module_param(spare_chunks, uint, 0644);
 MODULE_PARM_DESC(spare_chunks, "Empty chunks the balance work keeps ready for atomic allocations (default 1)");
 
+static unsigned int empty_decay_ms = 1000;
+module_param(empty_decay_ms, uint, 0644);
+MODULE_PARM_DESC(empty_decay_ms, "Milliseconds an empty chunk beyond spare_chunks stays before it is freed (default 1000)");
+
 static void xpcpu_balance_workfn(struct work_struct *work);
-static DECLARE_WORK(xpcpu_balance_work, xpcpu_balance_workfn);
+static DECLARE_DELAYED_WORK(xpcpu_balance_work, xpcpu_balance_workfn);
+static bool xpcpu_balance_force;		/* next run ignores the decay */
+static void xpcpu_schedule_reclaim(void);
 
 /**
  * xpcpu_spare_chunks() - how many empty chunks the balance work keeps
@@ -149,6 +157,17 @@ int xpcpu_spare_chunks(void)
 unsigned int xpcpu_test_set_spare_chunks(unsigned int spare)
 {
 	return xchg(&spare_chunks, spare);
+}
+
+/**
+ * xpcpu_test_set_empty_decay_ms() - KUnit hook: change empty_decay_ms
+ * @ms: the new value
+ *
+ * Return: the old value.
+ */
+unsigned int xpcpu_test_set_empty_decay_ms(unsigned int ms)
+{
+	return xchg(&empty_decay_ms, ms);
 }
 #endif
 
@@ -237,8 +256,10 @@ static void xpcpu_chunk_link(struct xpcpu_chunk *chunk)
 	xpcpu_stats.nr_chunks++;
 	xpcpu_stats.nr_max_chunks = max(xpcpu_stats.nr_max_chunks,
 					xpcpu_stats.nr_chunks);
-	if (xpcpu_chunk_is_empty(chunk))
+	if (xpcpu_chunk_is_empty(chunk)) {
 		xpcpu_stats.nr_empty_chunks++;
+		chunk->empty_since = jiffies;
+	}
 }
 
 /* Take a chunk off the index; it must be empty. */
@@ -473,8 +494,9 @@ void xpcpu_free(void __xpcpu *ptr)
 	xpcpu_stats.nr_cur_alloc--;
 	if (xpcpu_chunk_is_empty(chunk)) {
 		xpcpu_stats.nr_empty_chunks++;
+		chunk->empty_since = jiffies;
 		if (xpcpu_stats.nr_empty_chunks > xpcpu_spare_chunks())
-			xpcpu_schedule_balance();
+			xpcpu_schedule_reclaim();
 	}
 	xpcpu_chunk_relocate(chunk);
 	base_addr = chunk->base_addr;
@@ -485,41 +507,76 @@ void xpcpu_free(void __xpcpu *ptr)
 EXPORT_SYMBOL_GPL(xpcpu_free);
 
 /**
- * xpcpu_schedule_balance() - ask the balance work to run
+ * xpcpu_schedule_balance() - ask the balance work to run now
+ *
+ * For when the spare chunks ran low: it creates chunks up to spare_chunks.
  *
  * Context: any context.
  */
 void xpcpu_schedule_balance(void)
 {
 	if (!READ_ONCE(xpcpu_dying))
-		schedule_work(&xpcpu_balance_work);
+		mod_delayed_work(system_wq, &xpcpu_balance_work, 0);
+}
+
+/*
+ * A chunk became empty beyond the spares: look again once it may have
+ * decayed.  A run already pending, sooner or later, is left as it is.
+ */
+static void xpcpu_schedule_reclaim(void)
+{
+	if (!READ_ONCE(xpcpu_dying))
+		queue_delayed_work(system_wq, &xpcpu_balance_work,
+				   msecs_to_jiffies(READ_ONCE(empty_decay_ms)));
 }
 
 /**
- * xpcpu_flush_balance() - wait until scheduled balance work has run
+ * xpcpu_run_balance() - run the balance work now and wait for it
+ *
+ * Context: process context.
+ */
+void xpcpu_run_balance(void)
+{
+	xpcpu_schedule_balance();
+	flush_delayed_work(&xpcpu_balance_work);
+}
+
+/**
+ * xpcpu_flush_balance() - balance now, freeing empty chunks beyond the
+ * spares whatever their age, and wait for it
  *
  * Context: process context.
  */
 void xpcpu_flush_balance(void)
 {
-	flush_work(&xpcpu_balance_work);
+	WRITE_ONCE(xpcpu_balance_force, true);
+	xpcpu_run_balance();
 }
 
-/* Unlink empty chunks beyond @keep onto @list. */
-static void xpcpu_collect_empty(struct list_head *list, int keep)
+/*
+ * Unlink onto @list the empty chunks beyond @keep that have been empty
+ * for @decay jiffies, oldest first (chunks join the free slot at its
+ * tail).  Return: jiffies until the next one decays, 0 if none waits.
+ */
+static unsigned long xpcpu_collect_empty(struct list_head *list, int keep,
+					 unsigned long decay)
 {
 	struct list_head *free_slot = &xpcpu_slot[xpcpu_nr_slots - 1];
 	struct xpcpu_chunk *chunk, *tmp;
+	unsigned long now = jiffies;
 
 	lockdep_assert_held(&xpcpu_lock);
-	list_for_each_entry_safe_reverse(chunk, tmp, free_slot, list) {
+	list_for_each_entry_safe(chunk, tmp, free_slot, list) {
 		if ((int)xpcpu_stats.nr_empty_chunks <= keep)
 			break;
 		if (!xpcpu_chunk_is_empty(chunk))
 			continue;
+		if (time_before(now, chunk->empty_since + decay))
+			return chunk->empty_since + decay - now;
 		xpcpu_chunk_unlink(chunk);
 		list_add(&chunk->list, list);
 	}
+	return 0;
 }
 
 static void xpcpu_destroy_list(struct list_head *list)
@@ -538,21 +595,28 @@ static void xpcpu_destroy_list(struct list_head *list)
 }
 
 /*
- * Keep spare_chunks empty chunks: free the empty chunks beyond them, then
- * create chunks until there are that many.
+ * Keep spare_chunks empty chunks: free the empty chunks beyond them that
+ * have decayed (and come back when the next one will have), then create
+ * chunks until there are spare_chunks.
  */
 static void xpcpu_balance_workfn(struct work_struct *work)
 {
+	unsigned long decay = msecs_to_jiffies(READ_ONCE(empty_decay_ms));
 	int spare = xpcpu_spare_chunks();
 	struct xpcpu_chunk *chunk;
-	unsigned long flags;
+	unsigned long flags, next;
 	LIST_HEAD(to_free);
+
+	if (xchg(&xpcpu_balance_force, false))
+		decay = 0;
 
 	mutex_lock(&xpcpu_chunk_mutex);
 	spin_lock_irqsave(&xpcpu_lock, flags);
-	xpcpu_collect_empty(&to_free, spare);
+	next = xpcpu_collect_empty(&to_free, spare, decay);
 	spin_unlock_irqrestore(&xpcpu_lock, flags);
 	xpcpu_destroy_list(&to_free);
+	if (next && !READ_ONCE(xpcpu_dying))
+		queue_delayed_work(system_wq, &xpcpu_balance_work, next);
 
 	while (!READ_ONCE(xpcpu_dying) &&
 	       (int)READ_ONCE(xpcpu_stats.nr_empty_chunks) < spare) {
@@ -685,7 +749,7 @@ static void __exit xpcpu_exit(void)
 
 	xpcpu_debugfs_exit();
 	WRITE_ONCE(xpcpu_dying, true);
-	cancel_work_sync(&xpcpu_balance_work);
+	cancel_delayed_work_sync(&xpcpu_balance_work);
 	xpcpu_report_modules();
 
 	mutex_lock(&xpcpu_chunk_mutex);

@@ -79,6 +79,7 @@ struct xpcpu_chunk {
 	int free_bytes;			/* free bytes in [start, end) */
 	int nr_alloc;			/* live areas */
 	int slot;			/* current slot, -1 if not listed */
+	unsigned long empty_since;	/* jiffies when it last became empty */
 	int id;				/* creation number, for reports */
 	bool is_first;			/* first chunk: never destroyed */
 	bool is_reserved;		/* reserved area of the first chunk */
@@ -149,6 +150,7 @@ DECLARE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
 
 int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
 void xpcpu_schedule_balance(void);
+void xpcpu_run_balance(void);
 void xpcpu_flush_balance(void);
 int xpcpu_spare_chunks(void);
 
@@ -241,6 +243,7 @@ static inline void *xpcpu_chunk_addr(const struct xpcpu_chunk *chunk,
 #if IS_ENABLED(CONFIG_XPCPU_KUNIT_TEST)
 extern atomic_t xpcpu_fail_page_alloc;
 unsigned int xpcpu_test_set_spare_chunks(unsigned int spare);
+unsigned int xpcpu_test_set_empty_decay_ms(unsigned int ms);
 
 static inline bool xpcpu_should_fail_page_alloc(void)
 {

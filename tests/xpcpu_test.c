@@ -12,6 +12,7 @@
 #include <kunit/test.h>
 #include <linux/dcache.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
@@ -375,6 +376,53 @@ static void xpcpu_test_balance_releases_empty_chunks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, 0ULL);
 	KUNIT_EXPECT_EQ(test, st.nr_destroyed - st0.nr_destroyed,
 			(u64)ARRAY_SIZE(p));
+}
+
+/*
+ * Empty chunks beyond the spares are freed only once they have stayed
+ * empty for empty_decay_ms: a balance run before that keeps them (and
+ * they serve the next allocations without a new chunk), one after it
+ * frees them.
+ */
+static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
+{
+	const unsigned int decay_ms = 300;
+	unsigned int old_decay;
+	void __xpcpu *p[3];
+	struct xpcpu_stats st0, st;
+	int i;
+
+	set_spare(test, 0);
+	old_decay = xpcpu_test_set_empty_decay_ms(decay_ms);
+	xpcpu_test_stats(&st0);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		t_free(test, p[i]);
+
+	/* Young: a balance run keeps them, and they are reused. */
+	xpcpu_run_balance();
+	xpcpu_test_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, (u64)ARRAY_SIZE(p));
+	KUNIT_EXPECT_EQ(test, st.nr_destroyed, st0.nr_destroyed);
+	p[0] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	xpcpu_test_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + ARRAY_SIZE(p));
+	t_free(test, p[0]);
+
+	/* Decayed: the next balance run frees every one of them. */
+	msleep(decay_ms + 100);
+	xpcpu_run_balance();
+	xpcpu_test_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks);
+	KUNIT_EXPECT_EQ(test, st.nr_destroyed - st0.nr_destroyed,
+			(u64)ARRAY_SIZE(p));
+	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
+	xpcpu_test_set_empty_decay_ms(old_decay);
 }
 
 static void xpcpu_test_alloc_64k_every_cpu(struct kunit *test)
@@ -867,6 +915,7 @@ static struct kunit_case xpcpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_alloc_atomic_uses_spare_chunk),
 	KUNIT_CASE(xpcpu_test_alloc_new_chunk_when_exhausted),
 	KUNIT_CASE(xpcpu_test_balance_releases_empty_chunks),
+	KUNIT_CASE(xpcpu_test_balance_decays_empty_chunks),
 	KUNIT_CASE(xpcpu_test_alloc_64k_every_cpu),
 	KUNIT_CASE(xpcpu_test_alloc_node_local),
 	KUNIT_CASE_PARAM(xpcpu_test_alloc_bad_input_null,
