@@ -34,6 +34,8 @@ struct api_priv {
 	u64 nr_cur_alloc;		/* baseline */
 	unsigned int old_spare;		/* spare_chunks before the case */
 	bool spare_changed;		/* restore it in exit */
+	unsigned int old_decay;		/* empty_decay_ms before the case */
+	bool decay_changed;		/* restore it in exit */
 	int nr_live;			/* entries in live[] */
 	void __xpcpu *live[MAX_LIVE];	/* allocations not freed yet */
 };
@@ -387,13 +389,14 @@ static void xpcpu_test_balance_releases_empty_chunks(struct kunit *test)
 static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 {
 	const unsigned int decay_ms = 300;
-	unsigned int old_decay;
+	struct api_priv *priv = test->priv;
 	void __xpcpu *p[3];
 	struct xpcpu_stats st0, st;
 	int i;
 
 	set_spare(test, 0);
-	old_decay = xpcpu_test_set_empty_decay_ms(decay_ms);
+	priv->old_decay = xpcpu_test_set_empty_decay_ms(decay_ms);
+	priv->decay_changed = true;
 	xpcpu_test_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
 		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
@@ -422,7 +425,6 @@ static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.nr_destroyed - st0.nr_destroyed,
 			(u64)ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
-	xpcpu_test_set_empty_decay_ms(old_decay);
 }
 
 static void xpcpu_test_alloc_64k_every_cpu(struct kunit *test)
@@ -888,6 +890,8 @@ static void xpcpu_test_exit(struct kunit *test)
 	atomic_set(&xpcpu_fail_page_alloc, 0);
 	if (priv->spare_changed)
 		xpcpu_test_set_spare_chunks(priv->old_spare);
+	if (priv->decay_changed)
+		xpcpu_test_set_empty_decay_ms(priv->old_decay);
 	xpcpu_schedule_balance();
 	xpcpu_flush_balance();
 	xpcpu_test_stats(&st);
