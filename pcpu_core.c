@@ -639,7 +639,7 @@ static void xpcpu_report_chunk(struct xpcpu_chunk *chunk)
 	int end = xpcpu_off_to_bit(chunk->end_offset);
 	int bit, shown = 0;
 
-	pr_warn("unload: chunk %d still has %d live area(s), %d bytes in use\n",
+	pr_warn("unload: chunk %d still has %d live area(s), %d bytes in use; releasing them\n",
 		chunk->id, chunk->nr_alloc,
 		chunk->end_offset - chunk->start_offset - chunk->free_bytes);
 	for (bit = start; bit < end && shown < 8; bit++) {

@@ -3,9 +3,12 @@
  * An example client of xpcpu: static per-CPU variables with initial
  * values, served from xpcpu's reserved area.  Init checks that every
  * possible CPU's copy starts with the template's value and that the
- * copies are distinct, then keeps a per-CPU load count.
+ * copies are distinct, then keeps a per-CPU load count.  With leak=N it
+ * also allocates N objects and never frees them, as a buggy client would:
+ * xpcpu reports them when it is unloaded.
  */
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/string.h>
 
 #include <xpcpu.h>
@@ -21,6 +24,10 @@ static DEFINE_XPCPU(struct xpcpu_client_state, xpcpu_client_state) = {
 	.magic = 0x5850435055ULL,
 };
 static DEFINE_XPCPU(unsigned long, xpcpu_client_hits);
+
+static unsigned int leak;
+module_param(leak, uint, 0444);
+MODULE_PARM_DESC(leak, "Objects to allocate and never free, to exercise xpcpu's unload report (default 0)");
 
 static int xpcpu_client_check(void)
 {
@@ -54,6 +61,7 @@ static int xpcpu_client_check(void)
 
 static int __init xpcpu_client_init(void)
 {
+	unsigned int i;
 	int ret;
 
 	ret = xpcpu_module_init();
@@ -66,6 +74,14 @@ static int __init xpcpu_client_init(void)
 	}
 	get_xpcpu_var(xpcpu_client_hits)++;
 	put_xpcpu_var(xpcpu_client_hits);
+	for (i = 0; i < leak; i++) {
+		if (!xpcpu_alloc(u64)) {
+			pr_err("leak: allocation %u failed\n", i);
+			break;
+		}
+	}
+	if (leak)
+		pr_info("leaked %u objects on purpose\n", i);
 	return 0;
 }
 
