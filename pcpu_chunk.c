@@ -315,6 +315,100 @@ static void xpcpu_block_refresh(struct xpcpu_chunk *chunk, int block)
 			 XPCPU_BITS_PER_BLOCK, &chunk->md_blocks[block]);
 }
 
+/* Do [s1, e1) and [s2, e2) share a bit? */
+static bool xpcpu_overlap(int s1, int e1, int s2, int e2)
+{
+	return s1 < e2 && s2 < e1;
+}
+
+/*
+ * Block hints after the block's bits [s, e) (block-relative) were
+ * allocated.  Unless the area cut into the contig or the scan hint's run,
+ * those stay right (runs only shrink, and the area was free: it lies in
+ * one run) and only the edges move; else rescan the block.
+ */
+static void xpcpu_block_update_alloc(struct xpcpu_chunk *chunk, int block,
+				     int s, int e)
+{
+	struct xpcpu_block_md *md = &chunk->md_blocks[block];
+	int base = xpcpu_block_to_bit(block);
+
+	if (xpcpu_overlap(s, e, md->contig_hint_start,
+			  md->contig_hint_start + md->contig_hint) ||
+	    xpcpu_overlap(s, e, md->scan_hint_start,
+			  md->scan_hint_start + md->scan_hint)) {
+		xpcpu_block_refresh(chunk, block);
+		return;
+	}
+	if (s <= md->first_free && md->first_free < e)
+		md->first_free = find_next_zero_bit(chunk->alloc_map,
+						    base + md->nr_bits,
+						    base + e) - base;
+	if (s < md->left_free)
+		md->left_free = s;
+	if (e > md->nr_bits - md->right_free)
+		md->right_free = md->nr_bits - e;
+}
+
+/*
+ * Block hints after the block's bits [s, e) were freed.  The freed bits
+ * join their free neighbours in the block into one run [rs, re): a run
+ * that becomes the (first) longest needs the scan hint recomputed, so
+ * the block is rescanned; one before the contig hint may become the
+ * scan hint (the last longest there); the edges follow the run.
+ */
+static void xpcpu_block_update_free(struct xpcpu_chunk *chunk, int block,
+				    int s, int e)
+{
+	struct xpcpu_block_md *md = &chunk->md_blocks[block];
+	const unsigned long *map = chunk->alloc_map;
+	int base = xpcpu_block_to_bit(block);
+	int rs = s, re = e, len;
+
+	if (s > 0 && !test_bit(base + s - 1, map)) {
+		unsigned long prev = find_last_bit(map + BIT_WORD(base), s);
+
+		rs = prev == s ? 0 : prev + 1;
+	}
+	if (e < md->nr_bits)
+		re = find_next_bit(map, base + md->nr_bits, base + e) - base;
+	len = re - rs;
+
+	if (len > md->contig_hint ||
+	    (len == md->contig_hint && rs < md->contig_hint_start)) {
+		xpcpu_block_refresh(chunk, block);
+		return;
+	}
+	if (rs < md->contig_hint_start &&
+	    (len > md->scan_hint ||
+	     (len == md->scan_hint && rs > md->scan_hint_start))) {
+		md->scan_hint = len;
+		md->scan_hint_start = rs;
+	}
+	md->first_free = min(md->first_free, rs);
+	if (rs == 0)
+		md->left_free = re;
+	if (re == md->nr_bits)
+		md->right_free = len;
+}
+
+/* Apply @update to every block that [bit, bit + bits) touches. */
+static void xpcpu_blocks_update(struct xpcpu_chunk *chunk, int bit, int bits,
+				void (*update)(struct xpcpu_chunk *, int, int,
+					       int))
+{
+	int end = bit + bits;
+	int b;
+
+	for (b = xpcpu_bit_to_block(bit); b <= xpcpu_bit_to_block(end - 1);
+	     b++) {
+		int base = xpcpu_block_to_bit(b);
+
+		update(chunk, b, max(bit, base) - base,
+		       min_t(int, end, base + XPCPU_BITS_PER_BLOCK) - base);
+	}
+}
+
 /* Candidate run for the chunk hint; earlier runs win ties. */
 static void xpcpu_hint_consider(struct xpcpu_block_md *md, int start, int len)
 {
@@ -487,7 +581,7 @@ refresh:
 int xpcpu_chunk_alloc_area(struct xpcpu_chunk *chunk, int bits,
 			   int align_bits)
 {
-	int bit, b;
+	int bit;
 
 	bit = xpcpu_chunk_find_fit(chunk, bits, align_bits);
 	if (bit < 0)
@@ -502,9 +596,7 @@ int xpcpu_chunk_alloc_area(struct xpcpu_chunk *chunk, int bits,
 	chunk->free_bytes -= xpcpu_bit_to_off(bits);
 	chunk->nr_alloc++;
 
-	for (b = xpcpu_bit_to_block(bit);
-	     b <= xpcpu_bit_to_block(bit + bits - 1); b++)
-		xpcpu_block_refresh(chunk, b);
+	xpcpu_blocks_update(chunk, bit, bits, xpcpu_block_update_alloc);
 	xpcpu_chunk_update_hint_alloc(chunk, bit, bits);
 	return bit;
 }
@@ -611,7 +703,6 @@ static void xpcpu_chunk_update_hint_free(struct xpcpu_chunk *chunk, int bit,
 int xpcpu_chunk_free_area(struct xpcpu_chunk *chunk, int bit)
 {
 	int bits = xpcpu_chunk_area_bits(chunk, bit);
-	int b;
 
 	if (bits < 0)
 		return bits;
@@ -620,9 +711,7 @@ int xpcpu_chunk_free_area(struct xpcpu_chunk *chunk, int bit)
 	chunk->free_bytes += xpcpu_bit_to_off(bits);
 	chunk->nr_alloc--;
 
-	for (b = xpcpu_bit_to_block(bit);
-	     b <= xpcpu_bit_to_block(bit + bits - 1); b++)
-		xpcpu_block_refresh(chunk, b);
+	xpcpu_blocks_update(chunk, bit, bits, xpcpu_block_update_free);
 	xpcpu_chunk_update_hint_free(chunk, bit, bit + bits);
 	return bits;
 }
