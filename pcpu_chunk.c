@@ -365,23 +365,34 @@ static void xpcpu_block_update_free(struct xpcpu_chunk *chunk, int block,
 	int base = xpcpu_block_to_bit(block);
 	int rs = s, re = e, len;
 
-	if (s > 0 && !test_bit(base + s - 1, map)) {
+	/* The old edge runs say when no search is needed. */
+	if (md->left_free >= s) {
+		rs = 0;
+	} else if (!test_bit(base + s - 1, map)) {
 		unsigned long prev = find_last_bit(map + BIT_WORD(base), s);
 
 		rs = prev == s ? 0 : prev + 1;
 	}
-	if (e < md->nr_bits)
+	if (md->right_free >= md->nr_bits - e)
+		re = md->nr_bits;
+	else
 		re = find_next_bit(map, base + md->nr_bits, base + e) - base;
 	len = re - rs;
 
 	if (len > md->contig_hint ||
 	    (len == md->contig_hint && rs < md->contig_hint_start)) {
-		xpcpu_block_refresh(chunk, block);
-		return;
-	}
-	if (rs < md->contig_hint_start &&
-	    (len > md->scan_hint ||
-	     (len == md->scan_hint && rs > md->scan_hint_start))) {
+		/* From bit 0 no run comes before it: no scan hint. */
+		if (rs) {
+			xpcpu_block_refresh(chunk, block);
+			return;
+		}
+		md->contig_hint = len;
+		md->contig_hint_start = 0;
+		md->scan_hint = 0;
+		md->scan_hint_start = 0;
+	} else if (rs < md->contig_hint_start &&
+		   (len > md->scan_hint ||
+		    (len == md->scan_hint && rs > md->scan_hint_start))) {
 		md->scan_hint = len;
 		md->scan_hint_start = rs;
 	}
