@@ -267,9 +267,9 @@ void xpcpu_chunk_destroy(struct xpcpu_chunk *chunk,
 void xpcpu_block_scan(const unsigned long *map, int start, int nr_bits,
 		      struct xpcpu_block_md *md)
 {
-	int end = start + nr_bits;
+	unsigned int end = start + nr_bits;
 	int best = 0, best_start = 0;	/* longest run so far, last start */
-	int rs, re;
+	unsigned int rs = start, re;
 
 	md->nr_bits = nr_bits;
 	md->scan_hint = 0;
@@ -280,12 +280,9 @@ void xpcpu_block_scan(const unsigned long *map, int start, int nr_bits,
 	md->right_free = 0;
 	md->first_free = nr_bits;
 
-	for (rs = find_next_zero_bit(map, end, start); rs < end;
-	     rs = find_next_zero_bit(map, end, re)) {
-		int len;
+	for_each_clear_bitrange_from(rs, re, map, end) {
+		int len = re - rs;
 
-		re = find_next_bit(map, end, rs);
-		len = re - rs;
 		if (rs == start) {
 			md->left_free = len;
 			md->first_free = 0;
@@ -355,10 +352,11 @@ static void xpcpu_block_update_alloc(struct xpcpu_chunk *chunk, int block,
  * join their free neighbours in the block into one run [rs, re): a run
  * that becomes the (first) longest needs the scan hint recomputed, so
  * the block is rescanned; one before the contig hint may become the
- * scan hint (the last longest there); the edges follow the run.
+ * scan hint (the last longest there); the edges follow the run, which
+ * goes back in [*rsp, *rep).
  */
 static void xpcpu_block_update_free(struct xpcpu_chunk *chunk, int block,
-				    int s, int e)
+				    int s, int e, int *rsp, int *rep)
 {
 	struct xpcpu_block_md *md = &chunk->md_blocks[block];
 	const unsigned long *map = chunk->alloc_map;
@@ -378,6 +376,8 @@ static void xpcpu_block_update_free(struct xpcpu_chunk *chunk, int block,
 	else
 		re = find_next_bit(map, base + md->nr_bits, base + e) - base;
 	len = re - rs;
+	*rsp = rs;
+	*rep = re;
 
 	if (len > md->contig_hint ||
 	    (len == md->contig_hint && rs < md->contig_hint_start)) {
@@ -403,21 +403,13 @@ static void xpcpu_block_update_free(struct xpcpu_chunk *chunk, int block,
 		md->right_free = len;
 }
 
-/* Apply @update to every block that [bit, bit + bits) touches. */
-static void xpcpu_blocks_update(struct xpcpu_chunk *chunk, int bit, int bits,
-				void (*update)(struct xpcpu_chunk *, int, int,
-					       int))
+/* The part of [bit, end) in @block, block-relative: [*s, *e). */
+static void xpcpu_block_clip(int block, int bit, int end, int *s, int *e)
 {
-	int end = bit + bits;
-	int b;
+	int base = xpcpu_block_to_bit(block);
 
-	for (b = xpcpu_bit_to_block(bit); b <= xpcpu_bit_to_block(end - 1);
-	     b++) {
-		int base = xpcpu_block_to_bit(b);
-
-		update(chunk, b, max(bit, base) - base,
-		       min_t(int, end, base + XPCPU_BITS_PER_BLOCK) - base);
-	}
+	*s = max(bit, base) - base;
+	*e = min_t(int, end, base + XPCPU_BITS_PER_BLOCK) - base;
 }
 
 /* Candidate run for the chunk hint; earlier runs win ties. */
@@ -530,8 +522,8 @@ int xpcpu_chunk_find_fit(struct xpcpu_chunk *chunk, int bits, int align_bits)
 		if (md->contig_hint >= bits) {
 			int from = md->first_free;
 
-			if (md->scan_hint && bits > md->scan_hint &&
-			    md->scan_hint_start < md->contig_hint_start)
+			/* Runs before the scan hint's end are all shorter. */
+			if (md->scan_hint && bits > md->scan_hint)
 				from = md->scan_hint_start + md->scan_hint;
 			bit = xpcpu_try_range(chunk, base + from,
 					      base + md->nr_bits, bits,
@@ -567,17 +559,11 @@ static void xpcpu_chunk_update_hint_alloc(struct xpcpu_chunk *chunk, int bit,
 	struct xpcpu_block_md *cmd = &chunk->chunk_md;
 	int end = bit + bits;
 
-	if (end > cmd->contig_hint_start &&
-	    bit < cmd->contig_hint_start + cmd->contig_hint)
-		goto refresh;
-	if (bit <= cmd->first_free && cmd->first_free < end)
-		goto refresh;
-	if (bit < cmd->left_free ||
-	    end > chunk->nr_bits - cmd->right_free)
-		goto refresh;
-	return;
-refresh:
-	xpcpu_chunk_refresh_hint(chunk);
+	if (xpcpu_overlap(bit, end, cmd->contig_hint_start,
+			  cmd->contig_hint_start + cmd->contig_hint) ||
+	    (bit <= cmd->first_free && cmd->first_free < end) ||
+	    bit < cmd->left_free || end > chunk->nr_bits - cmd->right_free)
+		xpcpu_chunk_refresh_hint(chunk);
 }
 
 /**
@@ -592,22 +578,25 @@ refresh:
 int xpcpu_chunk_alloc_area(struct xpcpu_chunk *chunk, int bits,
 			   int align_bits)
 {
-	int bit;
+	int bit, b, s, e;
 
 	bit = xpcpu_chunk_find_fit(chunk, bits, align_bits);
 	if (bit < 0)
 		return bit;
 
 	bitmap_set(chunk->alloc_map, bit, bits);
-	set_bit(bit, chunk->bound_map);
-	if (bits > 1)
-		bitmap_clear(chunk->bound_map, bit + 1, bits - 1);
-	set_bit(bit + bits, chunk->bound_map);
+	__set_bit(bit, chunk->bound_map);
+	bitmap_clear(chunk->bound_map, bit + 1, bits - 1);
+	__set_bit(bit + bits, chunk->bound_map);
 
 	chunk->free_bytes -= xpcpu_bit_to_off(bits);
 	chunk->nr_alloc++;
 
-	xpcpu_blocks_update(chunk, bit, bits, xpcpu_block_update_alloc);
+	for (b = xpcpu_bit_to_block(bit);
+	     b <= xpcpu_bit_to_block(bit + bits - 1); b++) {
+		xpcpu_block_clip(b, bit, bit + bits, &s, &e);
+		xpcpu_block_update_alloc(chunk, b, s, e);
+	}
 	xpcpu_chunk_update_hint_alloc(chunk, bit, bits);
 	return bit;
 }
@@ -633,21 +622,16 @@ int xpcpu_chunk_area_bits(const struct xpcpu_chunk *chunk, int bit)
 }
 
 /*
- * Start of the free run that ends at @bit (@bit free or the chunk end):
- * the block hints say when the run reaches back past a block's start, so
- * only the block the run starts in is searched bit by bit.
+ * The free run [rs, re) found in the first and last block touched by a
+ * free, extended over the neighbouring blocks when it reaches their
+ * edge: whole free blocks, then the next block's right_free/left_free.
  */
-static int xpcpu_run_start(struct xpcpu_chunk *chunk, int bit)
+static int xpcpu_run_extend_back(struct xpcpu_chunk *chunk, int rs)
 {
-	int block = xpcpu_bit_to_block(bit);
-	int base = xpcpu_block_to_bit(block);
-	unsigned long prev;
+	int block = xpcpu_bit_to_block(rs);
 
-	if (bit > base && chunk->md_blocks[block].left_free < bit - base) {
-		prev = find_last_bit(chunk->alloc_map + BIT_WORD(base),
-				     bit - base);
-		return base + prev + 1;
-	}
+	if (xpcpu_bit_in_block(rs))
+		return rs;
 	while (block > 0 &&
 	       chunk->md_blocks[block - 1].contig_hint == XPCPU_BITS_PER_BLOCK)
 		block--;
@@ -656,18 +640,12 @@ static int xpcpu_run_start(struct xpcpu_chunk *chunk, int bit)
 	return xpcpu_block_to_bit(block) - chunk->md_blocks[block - 1].right_free;
 }
 
-/* End of the free run that starts at @bit (@bit free or in use). */
-static int xpcpu_run_end(struct xpcpu_chunk *chunk, int bit)
+static int xpcpu_run_extend_forward(struct xpcpu_chunk *chunk, int re)
 {
-	int block = xpcpu_bit_to_block(bit);
-	int base = xpcpu_block_to_bit(block);
-	int limit = base + XPCPU_BITS_PER_BLOCK;
+	int block = xpcpu_bit_to_block(re);
 
-	if (bit >= chunk->nr_bits)
-		return chunk->nr_bits;
-	if (chunk->md_blocks[block].right_free < limit - bit)
-		return find_next_bit(chunk->alloc_map, limit, bit);
-	block++;
+	if (re >= chunk->nr_bits || xpcpu_bit_in_block(re))
+		return re;
 	while (block < chunk->nr_blocks &&
 	       chunk->md_blocks[block].contig_hint == XPCPU_BITS_PER_BLOCK)
 		block++;
@@ -676,16 +654,14 @@ static int xpcpu_run_end(struct xpcpu_chunk *chunk, int bit)
 	return xpcpu_block_to_bit(block) + chunk->md_blocks[block].left_free;
 }
 
-/* The chunk hint after [bit, end) became free. */
-static void xpcpu_chunk_update_hint_free(struct xpcpu_chunk *chunk, int bit,
-					 int end)
+/* The chunk hint after a free left the free run [rs, re). */
+static void xpcpu_chunk_update_hint_free(struct xpcpu_chunk *chunk, int rs,
+					 int re)
 {
 	struct xpcpu_block_md *cmd = &chunk->chunk_md;
-	int rs, re;
 
-	/* The freed bits and their free neighbours are one run [rs, re). */
-	rs = xpcpu_run_start(chunk, bit);
-	re = xpcpu_run_end(chunk, end);
+	rs = xpcpu_run_extend_back(chunk, rs);
+	re = xpcpu_run_extend_forward(chunk, re);
 
 	if (re - rs > cmd->contig_hint ||
 	    (re - rs == cmd->contig_hint && rs < cmd->contig_hint_start)) {
@@ -714,6 +690,7 @@ static void xpcpu_chunk_update_hint_free(struct xpcpu_chunk *chunk, int bit,
 int xpcpu_chunk_free_area(struct xpcpu_chunk *chunk, int bit)
 {
 	int bits = xpcpu_chunk_area_bits(chunk, bit);
+	int first, last, b, s, e, rs, re, run_start = 0, run_end = 0;
 
 	if (bits < 0)
 		return bits;
@@ -722,7 +699,16 @@ int xpcpu_chunk_free_area(struct xpcpu_chunk *chunk, int bit)
 	chunk->free_bytes += xpcpu_bit_to_off(bits);
 	chunk->nr_alloc--;
 
-	xpcpu_blocks_update(chunk, bit, bits, xpcpu_block_update_free);
-	xpcpu_chunk_update_hint_free(chunk, bit, bit + bits);
+	first = xpcpu_bit_to_block(bit);
+	last = xpcpu_bit_to_block(bit + bits - 1);
+	for (b = first; b <= last; b++) {
+		xpcpu_block_clip(b, bit, bit + bits, &s, &e);
+		xpcpu_block_update_free(chunk, b, s, e, &rs, &re);
+		if (b == first)
+			run_start = xpcpu_block_to_bit(b) + rs;
+		if (b == last)
+			run_end = xpcpu_block_to_bit(b) + re;
+	}
+	xpcpu_chunk_update_hint_free(chunk, run_start, run_end);
 	return bits;
 }

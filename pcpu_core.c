@@ -245,6 +245,13 @@ static struct xpcpu_chunk *xpcpu_chunk_lookup(void *addr)
 	return node ? rb_entry(node, struct xpcpu_chunk, node) : NULL;
 }
 
+/* @chunk has no live area left: count it, and date it for the decay. */
+static void xpcpu_chunk_became_empty(struct xpcpu_chunk *chunk)
+{
+	xpcpu_stats.nr_empty_chunks++;
+	chunk->empty_since = jiffies;
+}
+
 /* Put a new chunk on the index. */
 static void xpcpu_chunk_link(struct xpcpu_chunk *chunk)
 {
@@ -256,10 +263,8 @@ static void xpcpu_chunk_link(struct xpcpu_chunk *chunk)
 	xpcpu_stats.nr_chunks++;
 	xpcpu_stats.nr_max_chunks = max(xpcpu_stats.nr_max_chunks,
 					xpcpu_stats.nr_chunks);
-	if (xpcpu_chunk_is_empty(chunk)) {
-		xpcpu_stats.nr_empty_chunks++;
-		chunk->empty_since = jiffies;
-	}
+	if (xpcpu_chunk_is_empty(chunk))
+		xpcpu_chunk_became_empty(chunk);
 }
 
 /* Take a chunk off the index; it must be empty. */
@@ -272,39 +277,6 @@ static void xpcpu_chunk_unlink(struct xpcpu_chunk *chunk)
 	xpcpu_stats.nr_chunks--;
 	if (xpcpu_chunk_is_empty(chunk))
 		xpcpu_stats.nr_empty_chunks--;
-}
-
-/*
- * Allocate from the first chunk, in slot order, that fits.
- * Return: the chunk and the area's first bit in *@bitp, or NULL.
- */
-static struct xpcpu_chunk *xpcpu_alloc_from_slots(int bits, int align_bits,
-						  int *bitp)
-{
-	struct xpcpu_chunk *chunk;
-	int slot, bit;
-
-	lockdep_assert_held(&xpcpu_lock);
-	for (slot = xpcpu_size_to_slot(xpcpu_bit_to_off(bits));
-	     slot < xpcpu_nr_slots; slot++) {
-		list_for_each_entry(chunk, &xpcpu_slot[slot], list) {
-			bool was_empty = xpcpu_chunk_is_empty(chunk);
-
-			bit = xpcpu_chunk_alloc_area(chunk, bits, align_bits);
-			if (bit < 0)
-				continue;
-			if (was_empty) {
-				xpcpu_stats.nr_empty_chunks--;
-				if (xpcpu_stats.nr_empty_chunks <
-				    xpcpu_spare_chunks())
-					xpcpu_schedule_balance();
-			}
-			xpcpu_chunk_relocate(chunk);
-			*bitp = bit;
-			return chunk;
-		}
-	}
-	return NULL;
 }
 
 static void xpcpu_account_alloc(size_t size, bool is_atomic)
@@ -324,8 +296,46 @@ static void xpcpu_account_alloc(size_t size, bool is_atomic)
 		st->nr_atomic_alloc++;
 }
 
+/*
+ * Allocate @size bytes at @align from the first chunk, in slot order,
+ * that fits, and count it.
+ * Return: the chunk and the area's first bit in *@bitp, or NULL.
+ */
+static struct xpcpu_chunk *xpcpu_alloc_from_slots(size_t size, size_t align,
+						  bool is_atomic, int *bitp)
+{
+	int bits = xpcpu_off_to_bit(size), align_bits = xpcpu_off_to_bit(align);
+	struct xpcpu_chunk *chunk;
+	int slot, bit;
+
+	lockdep_assert_held(&xpcpu_lock);
+	for (slot = xpcpu_size_to_slot(xpcpu_bit_to_off(bits));
+	     slot < xpcpu_nr_slots; slot++) {
+		list_for_each_entry(chunk, &xpcpu_slot[slot], list) {
+			bool was_empty = xpcpu_chunk_is_empty(chunk);
+
+			bit = xpcpu_chunk_alloc_area(chunk, bits, align_bits);
+			if (bit < 0)
+				continue;
+			if (was_empty) {
+				xpcpu_stats.nr_empty_chunks--;
+				if (xpcpu_stats.nr_empty_chunks <
+				    xpcpu_spare_chunks())
+					xpcpu_schedule_balance();
+			}
+			xpcpu_chunk_relocate(chunk);
+			xpcpu_account_alloc(size, is_atomic);
+			*bitp = bit;
+			return chunk;
+		}
+	}
+	if (is_atomic)
+		xpcpu_stats.nr_atomic_fail++;
+	return NULL;
+}
+
 /* Create a chunk and allocate from it; called with the mutex held. */
-static struct xpcpu_chunk *xpcpu_alloc_new_chunk(int bits, int align_bits,
+static struct xpcpu_chunk *xpcpu_alloc_new_chunk(size_t size, size_t align,
 						 gfp_t gfp, int *bitp)
 {
 	struct xpcpu_chunk *chunk;
@@ -340,7 +350,7 @@ static struct xpcpu_chunk *xpcpu_alloc_new_chunk(int bits, int align_bits,
 	spin_lock_irqsave(&xpcpu_lock, flags);
 	xpcpu_stats.nr_created++;
 	xpcpu_chunk_link(chunk);
-	chunk = xpcpu_alloc_from_slots(bits, align_bits, bitp);
+	chunk = xpcpu_alloc_from_slots(size, align, false, bitp);
 	spin_unlock_irqrestore(&xpcpu_lock, flags);
 	return chunk;
 }
@@ -360,7 +370,7 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 	void __xpcpu *ptr;
 	unsigned long flags;
 	unsigned int cpu;
-	int bits, bit, off;
+	int bit, off;
 
 	if (unlikely(xpcpu_bad_request(size, align))) {
 		pr_warn_ratelimited("illegal allocation: size %zu align %zu from %pS\n",
@@ -370,32 +380,20 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 	}
 	size = ALIGN(size, XPCPU_MIN_ALLOC_SIZE);
 	align = max_t(size_t, align, XPCPU_MIN_ALLOC_SIZE);
-	bits = xpcpu_off_to_bit(size);
 
 	spin_lock_irqsave(&xpcpu_lock, flags);
-	chunk = xpcpu_alloc_from_slots(bits, xpcpu_off_to_bit(align), &bit);
-	if (chunk)
-		xpcpu_account_alloc(size, is_atomic);
-	else if (is_atomic)
-		xpcpu_stats.nr_atomic_fail++;
+	chunk = xpcpu_alloc_from_slots(size, align, is_atomic, &bit);
 	spin_unlock_irqrestore(&xpcpu_lock, flags);
 
 	if (!chunk && !is_atomic) {
 		mutex_lock(&xpcpu_chunk_mutex);
 		/* Someone may have made room while we waited. */
 		spin_lock_irqsave(&xpcpu_lock, flags);
-		chunk = xpcpu_alloc_from_slots(bits, xpcpu_off_to_bit(align),
-					       &bit);
+		chunk = xpcpu_alloc_from_slots(size, align, false, &bit);
 		spin_unlock_irqrestore(&xpcpu_lock, flags);
 		if (!chunk)
-			chunk = xpcpu_alloc_new_chunk(bits,
-						      xpcpu_off_to_bit(align),
-						      chunk_gfp, &bit);
-		if (chunk) {
-			spin_lock_irqsave(&xpcpu_lock, flags);
-			xpcpu_account_alloc(size, false);
-			spin_unlock_irqrestore(&xpcpu_lock, flags);
-		}
+			chunk = xpcpu_alloc_new_chunk(size, align, chunk_gfp,
+						      &bit);
 		mutex_unlock(&xpcpu_chunk_mutex);
 	}
 
@@ -493,8 +491,7 @@ void xpcpu_free(void __xpcpu *ptr)
 	xpcpu_stats.nr_dealloc++;
 	xpcpu_stats.nr_cur_alloc--;
 	if (xpcpu_chunk_is_empty(chunk)) {
-		xpcpu_stats.nr_empty_chunks++;
-		chunk->empty_since = jiffies;
+		xpcpu_chunk_became_empty(chunk);
 		if (xpcpu_stats.nr_empty_chunks > xpcpu_spare_chunks())
 			xpcpu_schedule_reclaim();
 	}

@@ -190,30 +190,17 @@ err_free:
 }
 
 /* "alloc SIZE ALIGN [COUNT]" or "free all"; anything else is -EINVAL. */
-static int xpcpu_ctl_parse(char *buf)
+static int xpcpu_ctl_run(int argc, char **argv)
 {
 	unsigned int size, align, count = 1;
-	char *cmd, *arg[4] = {};
-	int nr = 0;
 
-	cmd = strsep(&buf, " \t\n");
-	while (buf && nr < ARRAY_SIZE(arg)) {
-		char *tok = strsep(&buf, " \t\n");
-
-		if (*tok)
-			arg[nr++] = tok;
-	}
-	if (!cmd || nr == ARRAY_SIZE(arg))
-		return -EINVAL;
-
-	if (!strcmp(cmd, "free") && nr == 1 && !strcmp(arg[0], "all")) {
+	if (argc == 2 && !strcmp(argv[0], "free") && !strcmp(argv[1], "all")) {
 		xpcpu_ctl_free_all();
 		return 0;
 	}
-	if (strcmp(cmd, "alloc") || nr < 2 || nr > 3)
-		return -EINVAL;
-	if (kstrtouint(arg[0], 0, &size) || kstrtouint(arg[1], 0, &align) ||
-	    (nr == 3 && kstrtouint(arg[2], 0, &count)))
+	if ((argc != 3 && argc != 4) || strcmp(argv[0], "alloc") ||
+	    kstrtouint(argv[1], 0, &size) || kstrtouint(argv[2], 0, &align) ||
+	    (argc == 4 && kstrtouint(argv[3], 0, &count)))
 		return -EINVAL;
 	return xpcpu_ctl_alloc(size, align, count);
 }
@@ -221,19 +208,23 @@ static int xpcpu_ctl_parse(char *buf)
 static ssize_t xpcpu_ctl_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
-	char *buf;
-	int ret;
+	char *buf, **argv;
+	int argc, ret;
 
 	if (len > 128)
 		return -EINVAL;
 	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
+	argv = argv_split(GFP_KERNEL, buf, &argc);
+	kfree(buf);
+	if (!argv)
+		return -ENOMEM;
 
 	mutex_lock(&xpcpu_ctl_mutex);
-	ret = xpcpu_ctl_parse(strim(buf));
+	ret = xpcpu_ctl_run(argc, argv);
 	mutex_unlock(&xpcpu_ctl_mutex);
-	kfree(buf);
+	argv_free(argv);
 	return ret ? ret : len;
 }
 

@@ -32,6 +32,14 @@ struct xpcpu_module_area {
 static LIST_HEAD(xpcpu_modules);
 static DEFINE_MUTEX(xpcpu_modules_mutex);
 
+/* The node a CPU's unit is grouped under; nodeless CPUs join the first. */
+static int xpcpu_cpu_group_node(unsigned int cpu)
+{
+	int node = cpu_to_node(cpu);
+
+	return node == NUMA_NO_NODE ? first_node(node_possible_map) : node;
+}
+
 /* Group CPUs by node: the order units are laid out in every chunk. */
 static int xpcpu_fill_groups(struct xpcpu_alloc_info *ai)
 {
@@ -43,7 +51,7 @@ static int xpcpu_fill_groups(struct xpcpu_alloc_info *ai)
 		gi->node = node;
 		gi->first_unit = unit;
 		for_each_possible_cpu(cpu) {
-			if (cpu_to_node(cpu) != node)
+			if (xpcpu_cpu_group_node(cpu) != node)
 				continue;
 			ai->cpu_unit[cpu] = unit;
 			ai->unit_cpu[unit++] = cpu;
@@ -52,21 +60,6 @@ static int xpcpu_fill_groups(struct xpcpu_alloc_info *ai)
 		if (gi->nr_units)
 			ai->nr_groups++;
 	}
-	/* CPUs without a node (NUMA_NO_NODE) form a last group. */
-	for_each_possible_cpu(cpu) {
-		if (ai->cpu_unit[cpu] >= 0)
-			continue;
-		if (!ai->groups[ai->nr_groups].nr_units) {
-			ai->groups[ai->nr_groups].node = NUMA_NO_NODE;
-			ai->groups[ai->nr_groups].first_unit = unit;
-		}
-		ai->cpu_unit[cpu] = unit;
-		ai->unit_cpu[unit++] = cpu;
-		ai->groups[ai->nr_groups].nr_units++;
-	}
-	if (unit > ai->groups[ai->nr_groups].first_unit &&
-	    ai->groups[ai->nr_groups].nr_units)
-		ai->nr_groups++;
 	return unit;
 }
 
@@ -95,7 +88,7 @@ struct xpcpu_alloc_info *xpcpu_build_alloc_info(size_t static_size,
 	ai->cpu_unit = kcalloc(nr_cpu_ids, sizeof(*ai->cpu_unit), GFP_KERNEL);
 	ai->unit_cpu = kcalloc(num_possible_cpus(), sizeof(*ai->unit_cpu),
 			       GFP_KERNEL);
-	ai->groups = kcalloc(nr_node_ids + 1, sizeof(*ai->groups), GFP_KERNEL);
+	ai->groups = kcalloc(nr_node_ids, sizeof(*ai->groups), GFP_KERNEL);
 	if (!ai->cpu_unit || !ai->unit_cpu || !ai->groups)
 		goto err_free;
 
