@@ -2,9 +2,10 @@
 /*
  * /sys/kernel/debug/xpcpu/: what xpcpu is doing and a way to drive it
  * from a shell.  "stats" prints the alloc info, the global counters (the
- * fields of the kernel's percpu_stats) and a line per chunk; "counter" is
- * a per-CPU counter allocated with xpcpu, bumped through get/put; "ctl"
- * takes "alloc SIZE ALIGN [COUNT]" and "free all".
+ * fields of the kernel's percpu_stats) and a line per chunk, all from the
+ * pool's read-only view; "counter" is a per-CPU counter allocated with
+ * xpcpu, bumped through get/put; "ctl" takes "alloc SIZE ALIGN [COUNT]"
+ * and "free all".  Only module init and exit call in here.
  */
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
@@ -32,65 +33,97 @@ static unsigned int xpcpu_ctl_nr;
 #define XPCPU_STAT(m, name, val) \
 	seq_printf(m, "  %-20s: %12llu\n", name, (unsigned long long)(val))
 
-static void xpcpu_show_chunk(struct seq_file *m, struct xpcpu_chunk *chunk)
+static void xpcpu_show_chunk(struct seq_file *m,
+			     const struct xpcpu_chunk_view *v)
 {
-	int free = chunk->free_bytes;
-	int contig = xpcpu_bit_to_off(chunk->chunk_md.contig_hint);
-
 	seq_printf(m, "chunk %-4d %-5s slot %2d  free_bytes %6d  contig_bytes %6d  nr_alloc %5d  frag %3d%%\n",
-		   chunk->id, chunk->is_first ? "first" : "",
-		   chunk->slot, free, contig, chunk->nr_alloc,
-		   free ? 100 - (int)div_u64(100ULL * contig, free) : 0);
+		   v->id, v->is_first ? "first" : "", v->slot, v->free_bytes,
+		   v->contig_bytes, v->nr_alloc,
+		   v->free_bytes ? 100 - (int)div_u64(100ULL * v->contig_bytes,
+						       v->free_bytes) : 0);
 }
 
-static int xpcpu_stats_show(struct seq_file *m, void *v)
+static void xpcpu_show_alloc_info(struct seq_file *m,
+				  const struct xpcpu_alloc_info *ai,
+				  const struct xpcpu_pool_stats *st)
 {
-	struct xpcpu_alloc_info *ai = xpcpu_ai;
-	struct xpcpu_stats st;
-	struct xpcpu_chunk *chunk;
-	unsigned long flags;
-	unsigned int cpu;
-	int i, slot;
-
-	spin_lock_irqsave(&xpcpu_lock, flags);
-	st = xpcpu_stats;
-	spin_unlock_irqrestore(&xpcpu_lock, flags);
+	int i, u;
 
 	seq_puts(m, "Alloc info:\n");
 	XPCPU_STAT(m, "unit_size", ai->unit_size);
 	XPCPU_STAT(m, "static_size", ai->static_size);
 	XPCPU_STAT(m, "reserved_size", ai->reserved_size);
-	XPCPU_STAT(m, "reserved_used", st.reserved_used);
+	XPCPU_STAT(m, "reserved_used", st->reserved_used);
 	XPCPU_STAT(m, "dynamic_size", ai->dyn_size);
 	XPCPU_STAT(m, "nr_groups", ai->nr_groups);
 	XPCPU_STAT(m, "nr_units", ai->nr_units);
 	for (i = 0; i < ai->nr_groups; i++) {
-		struct xpcpu_group_info *gi = &ai->groups[i];
-		int u;
+		const struct xpcpu_group_info *gi = &ai->groups[i];
 
 		seq_printf(m, "  group %d: node %d units", i, gi->node);
 		for (u = gi->first_unit; u < gi->first_unit + gi->nr_units; u++)
 			seq_printf(m, " %d(cpu%d)", u, ai->unit_cpu[u]);
 		seq_putc(m, '\n');
 	}
+	seq_printf(m, "  %-20s: %12s\n", "backend", xpcpu_backend->name);
+}
 
+static void xpcpu_show_pool_stats(struct seq_file *m,
+				  const struct xpcpu_alloc_info *ai,
+				  const struct xpcpu_pool_stats *st)
+{
 	seq_puts(m, "Global stats:\n");
-	XPCPU_STAT(m, "nr_alloc", st.nr_alloc);
-	XPCPU_STAT(m, "nr_dealloc", st.nr_dealloc);
-	XPCPU_STAT(m, "nr_cur_alloc", st.nr_cur_alloc);
-	XPCPU_STAT(m, "nr_max_alloc", st.nr_max_alloc);
-	XPCPU_STAT(m, "nr_chunks", st.nr_chunks);
-	XPCPU_STAT(m, "nr_max_chunks", st.nr_max_chunks);
-	XPCPU_STAT(m, "nr_empty_chunks", st.nr_empty_chunks);
-	XPCPU_STAT(m, "nr_created", st.nr_created);
-	XPCPU_STAT(m, "nr_destroyed", st.nr_destroyed);
-	XPCPU_STAT(m, "min_alloc_size", st.min_alloc_size);
-	XPCPU_STAT(m, "max_alloc_size", st.max_alloc_size);
-	XPCPU_STAT(m, "nr_atomic_alloc", st.nr_atomic_alloc);
-	XPCPU_STAT(m, "nr_atomic_fail", st.nr_atomic_fail);
-	XPCPU_STAT(m, "nr_bad_free", st.nr_bad_free);
+	XPCPU_STAT(m, "nr_alloc", st->nr_alloc);
+	XPCPU_STAT(m, "nr_dealloc", st->nr_dealloc);
+	XPCPU_STAT(m, "nr_cur_alloc", st->nr_cur_alloc);
+	XPCPU_STAT(m, "nr_max_alloc", st->nr_max_alloc);
+	XPCPU_STAT(m, "nr_chunks", st->nr_chunks);
+	XPCPU_STAT(m, "nr_max_chunks", st->nr_max_chunks);
+	XPCPU_STAT(m, "nr_empty_chunks", st->nr_empty_chunks);
+	XPCPU_STAT(m, "nr_created", st->nr_created);
+	XPCPU_STAT(m, "nr_destroyed", st->nr_destroyed);
+	XPCPU_STAT(m, "min_alloc_size", st->min_alloc_size);
+	XPCPU_STAT(m, "max_alloc_size", st->max_alloc_size);
+	XPCPU_STAT(m, "nr_atomic_alloc", st->nr_atomic_alloc);
+	XPCPU_STAT(m, "nr_atomic_fail", st->nr_atomic_fail);
+	XPCPU_STAT(m, "nr_bad_free", st->nr_bad_free);
 	XPCPU_STAT(m, "nr_populated_pages",
-		   st.nr_chunks * ai->unit_pages * ai->nr_units);
+		   st->nr_chunks * ai->unit_pages * ai->nr_units);
+}
+
+static void xpcpu_show_chunks(struct seq_file *m)
+{
+	struct xpcpu_chunk_view *views = NULL;
+	int n, max = 0, i;
+
+	/* Chunks come and go: retry with room for what was seen. */
+	for (;;) {
+		n = xpcpu_pool_chunk_views(views, max);
+		if (n <= max)
+			break;
+		kfree(views);
+		max = n + 4;
+		views = kcalloc(max, sizeof(*views), GFP_KERNEL);
+		if (!views) {
+			seq_puts(m, "  (no memory for the chunk list)\n");
+			return;
+		}
+	}
+	seq_puts(m, "Chunks:\n");
+	for (i = 0; i < n; i++)
+		xpcpu_show_chunk(m, &views[i]);
+	kfree(views);
+}
+
+static int xpcpu_stats_show(struct seq_file *m, void *v)
+{
+	const struct xpcpu_alloc_info *ai = xpcpu_ai;
+	struct xpcpu_pool_stats st;
+	unsigned int cpu;
+
+	xpcpu_pool_read_stats(&st);
+	xpcpu_show_alloc_info(m, ai, &st);
+	xpcpu_show_pool_stats(m, ai, &st);
 
 	seq_puts(m, "Per CPU:\n");
 	for_each_possible_cpu(cpu) {
@@ -100,13 +133,7 @@ static int xpcpu_stats_show(struct seq_file *m, void *v)
 			   cpu, cpu_to_node(cpu), READ_ONCE(cs->nr_alloc),
 			   READ_ONCE(cs->nr_free));
 	}
-
-	seq_puts(m, "Chunks:\n");
-	spin_lock_irqsave(&xpcpu_lock, flags);
-	for (slot = 0; slot < xpcpu_nr_slots; slot++)
-		list_for_each_entry(chunk, &xpcpu_slot[slot], list)
-			xpcpu_show_chunk(m, chunk);
-	spin_unlock_irqrestore(&xpcpu_lock, flags);
+	xpcpu_show_chunks(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(xpcpu_stats);
@@ -168,8 +195,7 @@ static int xpcpu_ctl_alloc(size_t size, size_t align, unsigned int count)
 	unsigned int done;
 
 	lockdep_assert_held(&xpcpu_ctl_mutex);
-	if (!size || size > XPCPU_MAX_ALLOC_SIZE || !is_power_of_2(align) ||
-	    align > PAGE_SIZE || !count ||
+	if (!xpcpu_request_ok(size, align) || !count ||
 	    count > ctl_max_allocs - xpcpu_ctl_nr)
 		return -EINVAL;
 

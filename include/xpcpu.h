@@ -43,6 +43,20 @@
 /* Smallest unit of allocation; sizes are rounded up to a multiple. */
 #define XPCPU_MIN_ALLOC_SIZE	4
 
+/**
+ * xpcpu_request_ok() - would xpcpu serve this size and alignment?
+ * @size: bytes per CPU
+ * @align: alignment in bytes
+ *
+ * Return: true for a size of 1 to XPCPU_MAX_ALLOC_SIZE bytes and an
+ * alignment that is a power of two up to PAGE_SIZE.
+ */
+static inline bool xpcpu_request_ok(size_t size, size_t align)
+{
+	return size && size <= XPCPU_MAX_ALLOC_SIZE && align &&
+	       !(align & (align - 1)) && align <= PAGE_SIZE;
+}
+
 void __xpcpu *__xpcpu_alloc(size_t size, size_t align);
 void __xpcpu *__xpcpu_alloc_gfp(size_t size, size_t align, gfp_t gfp);
 void xpcpu_free(void __xpcpu *ptr);

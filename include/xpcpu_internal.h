@@ -1,89 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xpcpu internals: the chunk, its block metadata, the alloc info, the
- * global index and the helpers shared by pcpu_*.c, the debugfs code and
- * the KUnit suites.  Nothing here is API for other modules.
+ * xpcpu internals shared by the pcpu_*.c files and the KUnit suites: the
+ * layout (alloc info), the chunk and its memory backend, the pool that
+ * indexes the chunks, and the pointer encoding.  Nothing here is API for
+ * other modules.  Dependencies run one way: main -> core -> pool ->
+ * chunk -> bitmap; first_chunk and modules use the pool; debugfs reads
+ * the pool's view and calls the public API.
  */
 #ifndef _XPCPU_INTERNAL_H
 #define _XPCPU_INTERNAL_H
 
-#include <linux/atomic.h>
-#include <linux/bitops.h>
+#include <linux/cache.h>
 #include <linux/list.h>
+#include <linux/maple_tree.h>
 #include <linux/mutex.h>
-#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <xpcpu.h>
+#include <xpcpu_bitmap.h>
 
-/* One bitmap bit stands for this many bytes. */
-#define XPCPU_MIN_ALLOC_SHIFT	2
-/* A block is one page: the unit of hint metadata. */
-#define XPCPU_BITS_PER_BLOCK	(PAGE_SIZE >> XPCPU_MIN_ALLOC_SHIFT)
 /* Every unit is at least this large, so XPCPU_MAX_ALLOC_SIZE fits a chunk. */
 #define XPCPU_MIN_UNIT_SIZE	XPCPU_MAX_ALLOC_SIZE
 /* Slot lists: chunk slot = fls(largest free run in bytes) - this + 2. */
 #define XPCPU_SLOT_BASE_SHIFT	5
 
 /*
- * Encoded pointers are biased so that dereferencing one without an
- * accessor faults (the result is a non-canonical address) instead of
- * silently reading some CPU's copy.  The bias is folded into every CPU's
- * xpcpu_unit_off, so the accessors still add one number.
+ * Encoded pointers of the vmap backend are biased so that dereferencing
+ * one without an accessor faults (the result is a non-canonical address)
+ * instead of silently reading some CPU's copy.  The bias is folded into
+ * every CPU's xpcpu_unit_off, so the accessors still add one number.
  */
 #define XPCPU_PTR_BIAS		(1UL << (BITS_PER_LONG - 2))
-
-/*
- * struct xpcpu_block_md - free-space hints of one block, or of a chunk
- *
- * All offsets are in bits, relative to the start of the block (or chunk).
- * Exact tie rules, which the KUnit checker recomputes by brute force:
- * contig_hint_start is the first free run of the longest length;
- * scan_hint is the longest free run that starts before contig_hint_start
- * (0 if none) and scan_hint_start the last run of that length there.
- */
-struct xpcpu_block_md {
-	int scan_hint;			/* longest free run before contig */
-	int scan_hint_start;		/* its start */
-	int contig_hint;		/* longest free run */
-	int contig_hint_start;		/* its first start */
-	int left_free;			/* free bits from the start */
-	int right_free;			/* free bits up to the end */
-	int first_free;			/* first free bit, nr_bits if none */
-	int nr_bits;			/* bits covered */
-};
-
-/*
- * struct xpcpu_chunk - one unit per possible CPU, all mapped by one vmap()
- *
- * The allocator works on unit 0's address range; the same offset in the
- * other units holds the other CPUs' copies.  Bits [0, start_offset / 4)
- * and [end_offset / 4, nr_bits) are hidden: marked allocated, never
- * handed out, never freed.
- */
-struct xpcpu_chunk {
-	struct list_head list;		/* on xpcpu_slot[slot], lock */
-	struct rb_node node;		/* in xpcpu_chunk_tree, lock */
-	void *base_addr;		/* unit 0's start, vmap()ed */
-	struct page **pages;		/* nr_units * nr_pages, NULL if borrowed */
-	unsigned long *alloc_map;	/* one bit per 4 bytes: in use */
-	unsigned long *bound_map;	/* area starts and ends, nr_bits + 1 */
-	struct xpcpu_block_md *md_blocks; /* one per page */
-	struct xpcpu_block_md chunk_md;	/* hints over the whole chunk */
-	int nr_pages;			/* pages per unit */
-	int nr_bits;			/* bits per unit */
-	int nr_blocks;			/* blocks per unit */
-	int start_offset;		/* bytes hidden at the start */
-	int end_offset;			/* bytes usable up to here */
-	int free_bytes;			/* free bytes in [start, end) */
-	int nr_alloc;			/* live areas */
-	int slot;			/* current slot, -1 if not listed */
-	unsigned long empty_since;	/* jiffies when it last became empty */
-	int id;				/* creation number, for reports */
-	bool is_first;			/* first chunk: never destroyed */
-	bool is_reserved;		/* reserved area of the first chunk */
-};
 
 /*
  * struct xpcpu_group_info - the units of one NUMA node
@@ -111,9 +60,51 @@ struct xpcpu_alloc_info {
 };
 
 /*
- * struct xpcpu_stats - global counters, all under xpcpu_lock
+ * struct xpcpu_chunk - one unit per possible CPU, mapped by the backend
+ *
+ * The allocator works on unit 0's address range (map); the same offset
+ * in the other units holds the other CPUs' copies.
  */
-struct xpcpu_stats {
+struct xpcpu_chunk {
+	struct xpcpu_bitmap map;	/* areas of unit 0's range, pool lock */
+	struct list_head list;		/* on a pool slot, pool lock */
+	void *base_addr;		/* unit 0's start */
+	struct page **pages;		/* backend: its pages, NULL if borrowed */
+	int nr_pages;			/* pages per unit */
+	int slot;			/* current slot, -1 if not listed */
+	unsigned long empty_since;	/* jiffies when it last became empty */
+	int id;				/* creation number, for reports */
+	bool is_first;			/* first chunk: never destroyed */
+	bool is_reserved;		/* reserved area of the first chunk */
+};
+
+/*
+ * struct xpcpu_backend - how chunks get memory and where units sit
+ *
+ * As mm/percpu-vm.c and mm/percpu-km.c are behind five functions, the
+ * memory of a chunk is behind these; unlike the kernel, which picks one
+ * at build time, xpcpu picks one at load (xpcpu_layout_init()).
+ */
+struct xpcpu_backend {
+	const char *name;		/* shown in debugfs stats */
+	/* Distance of @cpu's unit from unit 0, the same in every chunk. */
+	unsigned long (*unit_offset)(const struct xpcpu_alloc_info *ai,
+				     unsigned int cpu);
+	/* Give @chunk its pages and mapping; set chunk->base_addr. */
+	int (*populate)(struct xpcpu_chunk *chunk,
+			const struct xpcpu_alloc_info *ai, gfp_t gfp);
+	/* Undo populate(). */
+	void (*depopulate)(struct xpcpu_chunk *chunk,
+			   const struct xpcpu_alloc_info *ai);
+};
+
+/*
+ * struct xpcpu_pool_stats - the pool's counters, all under the pool lock
+ *
+ * The fields of the kernel's percpu_stats (mm/percpu-stats.c), kept
+ * whether or not the kernel has CONFIG_PERCPU_STATS.
+ */
+struct xpcpu_pool_stats {
 	u64 nr_alloc;			/* allocations served */
 	u64 nr_dealloc;			/* areas freed */
 	u64 nr_cur_alloc;		/* live areas */
@@ -131,101 +122,106 @@ struct xpcpu_stats {
 	u64 reserved_used;		/* bytes of the reserved area in use */
 };
 
+/*
+ * struct xpcpu_pool - every chunk, and what finds them
+ *
+ * lock is a raw spinlock so that allocation and free work under a raw
+ * spinlock and from hard interrupts on PREEMPT_RT as well; it is held for
+ * bitmap work only, never around anything that sleeps or allocates.
+ */
+struct xpcpu_pool {
+	raw_spinlock_t lock;		/* slots, chunk maps, stats */
+	struct mutex grow_mutex;	/* creation/destruction; before lock */
+	struct maple_tree index;	/* unit 0 range -> chunk, RCU reads */
+	struct list_head *slots;	/* chunks by longest free run, lock */
+	int nr_slots;			/* slots; the last holds empty chunks */
+	struct xpcpu_chunk *first;	/* dynamic part of the first chunk */
+	struct xpcpu_chunk *reserved;	/* reserved part of the first chunk */
+	struct xpcpu_pool_stats stats;	/* lock */
+	struct delayed_work balance_work; /* keeps spares, frees decayed */
+	unsigned int spare_chunks;	/* parameter: empty chunks kept */
+	unsigned int empty_decay_ms;	/* parameter: empty lifetime */
+	bool balance_force;		/* next balance ignores the decay */
+	bool dying;			/* unloading: no more balance work */
+};
+
+/*
+ * struct xpcpu_chunk_view - what debugfs shows of one chunk
+ */
+struct xpcpu_chunk_view {
+	int id;				/* creation number */
+	int slot;			/* slot it is on */
+	int free_bytes;			/* free bytes */
+	int contig_bytes;		/* longest free run */
+	int nr_alloc;			/* live areas */
+	bool is_first;			/* the first chunk */
+};
+
 /* Per-CPU activity, a DEFINE_XPCPU variable of xpcpu itself. */
 struct xpcpu_cpu_stats {
 	unsigned long nr_alloc;		/* allocations made on this CPU */
 	unsigned long nr_free;		/* frees made on this CPU */
 };
 
-/* pcpu_core.c: the global index */
-extern spinlock_t xpcpu_lock;
-extern struct mutex xpcpu_chunk_mutex;
+/* pcpu_main.c: the layout, fixed at load */
 extern struct xpcpu_alloc_info *xpcpu_ai;
-extern struct xpcpu_chunk *xpcpu_first_chunk;
-extern struct xpcpu_chunk *xpcpu_reserved_chunk;
-extern struct list_head *xpcpu_slot;
-extern int xpcpu_nr_slots;
-extern struct xpcpu_stats xpcpu_stats;
-DECLARE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
 
-int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
-void xpcpu_schedule_balance(void);
-void xpcpu_run_balance(void);
-void xpcpu_flush_balance(void);
-int xpcpu_spare_chunks(void);
-
-/* pcpu_chunk.c: chunk lifetime and the bitmap allocator */
-struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, gfp_t gfp);
+/* pcpu_chunk.c: chunk lifetime through the backend, pointer encoding */
+extern unsigned long xpcpu_ptr_bias;
+extern const struct xpcpu_backend *xpcpu_backend;
+int xpcpu_layout_init(const struct xpcpu_alloc_info *ai);
+struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, raw_spinlock_t *lock,
+					   gfp_t gfp);
 void xpcpu_chunk_free_meta(struct xpcpu_chunk *chunk);
-void xpcpu_chunk_init_hints(struct xpcpu_chunk *chunk, int start_offset,
-			    int end_offset);
-int xpcpu_chunk_populate(struct xpcpu_chunk *chunk,
-			 const struct xpcpu_alloc_info *ai, gfp_t gfp);
-void xpcpu_chunk_depopulate(struct xpcpu_chunk *chunk,
-			    const struct xpcpu_alloc_info *ai);
 struct xpcpu_chunk *xpcpu_chunk_create(const struct xpcpu_alloc_info *ai,
-				       gfp_t gfp);
+				       raw_spinlock_t *lock, gfp_t gfp);
 void xpcpu_chunk_destroy(struct xpcpu_chunk *chunk,
 			 const struct xpcpu_alloc_info *ai);
-int xpcpu_chunk_find_fit(struct xpcpu_chunk *chunk, int bits, int align_bits);
-int xpcpu_chunk_alloc_area(struct xpcpu_chunk *chunk, int bits,
-			   int align_bits);
-int xpcpu_chunk_free_area(struct xpcpu_chunk *chunk, int bit);
-int xpcpu_chunk_area_bits(const struct xpcpu_chunk *chunk, int bit);
-void xpcpu_block_scan(const unsigned long *map, int start, int nr_bits,
-		      struct xpcpu_block_md *md);
-void xpcpu_chunk_refresh_hint(struct xpcpu_chunk *chunk);
 
-/* pcpu_first_chunk.c: alloc info and the first chunk */
+/* pcpu_pool.c: the chunks, their index and the balance work */
+extern struct xpcpu_pool xpcpu_pool;
+DECLARE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
+int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved);
+void xpcpu_pool_exit(void);
+int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
+		     struct xpcpu_chunk **chunkp);
+int xpcpu_pool_free(void *addr, void **base_addr, int *offp);
+void __xpcpu *xpcpu_pool_reserved_alloc(size_t size, size_t align);
+void xpcpu_pool_reserved_free(void __xpcpu *ptr);
+void xpcpu_pool_balance(bool force);
+int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
+void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st);
+int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max);
+
+/* pcpu_first_chunk.c: the alloc info and the first chunk */
 struct xpcpu_alloc_info *xpcpu_build_alloc_info(size_t static_size,
 						size_t reserved_size,
 						size_t dyn_size);
 void xpcpu_free_alloc_info(struct xpcpu_alloc_info *ai);
-int xpcpu_setup_first_chunk(struct xpcpu_alloc_info *ai);
-void xpcpu_teardown_first_chunk(void);
-int xpcpu_reserved_alloc(size_t size, size_t align, int *off);
-void xpcpu_reserved_free(int off);
-void xpcpu_report_modules(void);
+int xpcpu_first_chunk_create(const struct xpcpu_alloc_info *ai,
+			     raw_spinlock_t *lock,
+			     struct xpcpu_chunk **firstp,
+			     struct xpcpu_chunk **reservedp);
+void xpcpu_first_chunk_destroy(const struct xpcpu_alloc_info *ai,
+			       struct xpcpu_chunk *first,
+			       struct xpcpu_chunk *reserved);
+
+/* pcpu_modules.c: client modules' static variables */
+void xpcpu_modules_release_all(void);
 
 /* pcpu_debugfs.c */
 int xpcpu_debugfs_init(void);
 void xpcpu_debugfs_exit(void);
 
-/* Conversions: bytes, bits and blocks. */
-static inline int xpcpu_off_to_bit(int off)
-{
-	return off >> XPCPU_MIN_ALLOC_SHIFT;
-}
-
-static inline int xpcpu_bit_to_off(int bit)
-{
-	return bit << XPCPU_MIN_ALLOC_SHIFT;
-}
-
-static inline int xpcpu_bit_to_block(int bit)
-{
-	return bit / XPCPU_BITS_PER_BLOCK;
-}
-
-static inline int xpcpu_block_to_bit(int block)
-{
-	return block * XPCPU_BITS_PER_BLOCK;
-}
-
-static inline int xpcpu_bit_in_block(int bit)
-{
-	return bit & (XPCPU_BITS_PER_BLOCK - 1);
-}
-
 /* The pointer encoding, in one place: unit 0's address <-> __xpcpu. */
 static inline void __xpcpu *xpcpu_addr_to_ptr(void *addr)
 {
-	return (void __force __xpcpu *)((unsigned long)addr - XPCPU_PTR_BIAS);
+	return (void __force __xpcpu *)((unsigned long)addr - xpcpu_ptr_bias);
 }
 
 static inline void *xpcpu_ptr_to_addr(const void __xpcpu *ptr)
 {
-	return (void *)((unsigned long)ptr + XPCPU_PTR_BIAS);
+	return (void *)((unsigned long)ptr + xpcpu_ptr_bias);
 }
 
 /* The address of @cpu's copy of the byte at unit offset @off of @chunk. */
@@ -236,14 +232,22 @@ static inline void *xpcpu_chunk_addr(const struct xpcpu_chunk *chunk,
 	       off;
 }
 
+/* Copy @size bytes of @src into every possible CPU's copy of @dst. */
+static inline void xpcpu_copy_to_every_cpu(void __xpcpu *dst, const void *src,
+					   size_t size)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		memcpy(xpcpu_ptr(dst, cpu), src, size);
+}
+
 /*
  * Test-only fault injection: fail the Nth page allocation of a chunk
  * population from now.  Compiled away without the KUnit suites.
  */
 #if IS_ENABLED(CONFIG_XPCPU_KUNIT_TEST)
 extern atomic_t xpcpu_fail_page_alloc;
-unsigned int xpcpu_test_set_spare_chunks(unsigned int spare);
-unsigned int xpcpu_test_set_empty_decay_ms(unsigned int ms);
 
 static inline bool xpcpu_should_fail_page_alloc(void)
 {

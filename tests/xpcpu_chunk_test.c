@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite "xpcpu_chunk": the bitmap allocator of pcpu_chunk.c on
+ * KUnit suite "xpcpu_chunk": the bitmap allocator of pcpu_bitmap.c on
  * private chunks from xpcpu_chunk_alloc_meta(), which need no memory
- * behind them and which nobody else sees, so no lock is taken.  Every
+ * behind them and which nobody else sees; each has a lock of its own,
+ * held around every change as the pool holds its own.  Every
  * mutation goes through a helper that runs check_chunk() before and after
  * it and compares the chunk with a reference model: one byte per bit
  * (free, hidden or used) and the list of live areas, whose first fit is
@@ -23,6 +24,7 @@ enum { M_FREE, M_HIDDEN, M_USED };
 struct chunk_ctx {
 	struct kunit *test;		/* the case */
 	struct xpcpu_chunk *chunk;	/* the chunk under test */
+	raw_spinlock_t lock;		/* held around changes of chunk */
 	u8 *map;			/* model: M_* per bit */
 	int *live_bit;			/* model: live areas' first bits */
 	int *live_bits;			/* model: their sizes */
@@ -52,11 +54,11 @@ struct chunk_snap {
 static void model_reset(struct chunk_ctx *ctx)
 {
 	struct xpcpu_chunk *c = ctx->chunk;
-	int sb = xpcpu_off_to_bit(c->start_offset);
-	int eb = xpcpu_off_to_bit(c->end_offset);
+	int sb = xpcpu_off_to_bit(c->map.start_offset);
+	int eb = xpcpu_off_to_bit(c->map.end_offset);
 	int i;
 
-	for (i = 0; i < c->nr_bits; i++)
+	for (i = 0; i < c->map.nr_bits; i++)
 		ctx->map[i] = (i < sb || i >= eb) ? M_HIDDEN : M_FREE;
 	ctx->nr_live = 0;
 	ctx->verified = false;
@@ -65,7 +67,7 @@ static void model_reset(struct chunk_ctx *ctx)
 /* First fit by a plain scan: the lowest aligned start with room. */
 static int model_fit(struct chunk_ctx *ctx, int bits, int align)
 {
-	int nr = ctx->chunk->nr_bits;
+	int nr = ctx->chunk->map.nr_bits;
 	int s = 0, k;
 
 	while (s + bits <= nr) {
@@ -82,7 +84,7 @@ static int model_free_bits(struct chunk_ctx *ctx)
 {
 	int i, n = 0;
 
-	for (i = 0; i < ctx->chunk->nr_bits; i++)
+	for (i = 0; i < ctx->chunk->map.nr_bits; i++)
 		n += ctx->map[i] == M_FREE;
 	return n;
 }
@@ -104,31 +106,31 @@ static bool model_compare(struct chunk_ctx *ctx)
 	struct xpcpu_chunk *c = ctx->chunk;
 	int i, bad = 0;
 
-	for (i = 0; i < c->nr_bits; i++) {
-		if (test_bit(i, c->alloc_map) == (ctx->map[i] == M_FREE)) {
+	for (i = 0; i < c->map.nr_bits; i++) {
+		if (test_bit(i, c->map.alloc_map) == (ctx->map[i] == M_FREE)) {
 			if (bad++ < 4)
 				kunit_err(test, "model: bit %d in use %d, model says %d",
-					  i, test_bit(i, c->alloc_map),
+					  i, test_bit(i, c->map.alloc_map),
 					  ctx->map[i]);
 		}
 	}
 	for (i = 0; i < ctx->nr_live; i++) {
 		int bit = ctx->live_bit[i], bits = ctx->live_bits[i];
 
-		if (xpcpu_chunk_area_bits(c, bit) != bits ||
-		    !test_bit(bit + bits, c->bound_map)) {
+		if (xpcpu_bitmap_area_bits(&c->map, bit) != bits ||
+		    !test_bit(bit + bits, c->map.bound_map)) {
 			if (bad++ < 8)
 				kunit_err(test, "model: area at %d of %d bits: area_bits %d, end bound %d",
-					  bit, bits, xpcpu_chunk_area_bits(c, bit),
-					  test_bit(bit + bits, c->bound_map));
+					  bit, bits, xpcpu_bitmap_area_bits(&c->map, bit),
+					  test_bit(bit + bits, c->map.bound_map));
 		}
 	}
-	KUNIT_EXPECT_EQ(test, c->free_bytes,
+	KUNIT_EXPECT_EQ(test, c->map.free_bytes,
 			xpcpu_bit_to_off(model_free_bits(ctx)));
-	KUNIT_EXPECT_EQ(test, c->nr_alloc, ctx->nr_live);
+	KUNIT_EXPECT_EQ(test, c->map.nr_alloc, ctx->nr_live);
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	return !bad && c->nr_alloc == ctx->nr_live &&
-	       c->free_bytes == xpcpu_bit_to_off(model_free_bits(ctx));
+	return !bad && c->map.nr_alloc == ctx->nr_live &&
+	       c->map.free_bytes == xpcpu_bit_to_off(model_free_bits(ctx));
 }
 
 /* check_chunk() and the model; true when both agree with the chunk. */
@@ -169,16 +171,38 @@ static struct chunk_ctx *ctx_new(struct kunit *test, int nr_pages,
 	KUNIT_ASSERT_NOT_NULL(test, ctx->live_bit);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->live_bits);
 
-	ctx->chunk = xpcpu_chunk_alloc_meta(nr_pages, GFP_KERNEL);
+	raw_spin_lock_init(&ctx->lock);
+	ctx->chunk = xpcpu_chunk_alloc_meta(nr_pages, &ctx->lock, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->chunk);
 	priv->ctx[priv->nr++] = ctx;
 	if (end_offset < 0)
 		end_offset = xpcpu_bit_to_off(nr_bits);
 	if (start_offset || end_offset != xpcpu_bit_to_off(nr_bits))
-		xpcpu_chunk_init_hints(ctx->chunk, start_offset, end_offset);
+		xpcpu_bitmap_reset(&ctx->chunk->map, start_offset, end_offset);
 	model_reset(ctx);
 	KUNIT_ASSERT_TRUE(test, verify(ctx));
 	return ctx;
+}
+
+/* The bitmap calls, under the chunk's lock. */
+static int ctx_bitmap_alloc(struct chunk_ctx *ctx, int bits, int align)
+{
+	int bit;
+
+	raw_spin_lock(&ctx->lock);
+	bit = xpcpu_bitmap_alloc(&ctx->chunk->map, bits, align);
+	raw_spin_unlock(&ctx->lock);
+	return bit;
+}
+
+static int ctx_bitmap_free(struct chunk_ctx *ctx, int bit)
+{
+	int bits;
+
+	raw_spin_lock(&ctx->lock);
+	bits = xpcpu_bitmap_free(&ctx->chunk->map, bit);
+	raw_spin_unlock(&ctx->lock);
+	return bits;
 }
 
 /* Allocate through the chunk and the model, checking both ways. */
@@ -190,7 +214,7 @@ static int ctx_alloc(struct chunk_ctx *ctx, int bits, int align)
 	if (!verify_before(ctx))
 		return -EIO;
 	want = model_fit(ctx, bits, align);
-	got = xpcpu_chunk_alloc_area(ctx->chunk, bits, align);
+	got = ctx_bitmap_alloc(ctx, bits, align);
 	ctx->verified = false;
 	KUNIT_EXPECT_EQ_MSG(test, got, want,
 			    "alloc_area(%d bits, align %d): model's first fit %d",
@@ -218,7 +242,7 @@ static bool ctx_free_idx(struct chunk_ctx *ctx, int idx)
 
 	if (!verify_before(ctx))
 		return false;
-	got = xpcpu_chunk_free_area(ctx->chunk, bit);
+	got = ctx_bitmap_free(ctx, bit);
 	ctx->verified = false;
 	KUNIT_EXPECT_EQ_MSG(test, got, bits, "free_area(%d)", bit);
 	memset(ctx->map + bit, M_FREE, bits);
@@ -238,30 +262,30 @@ static bool ctx_free_bit(struct chunk_ctx *ctx, int bit)
 static void snap_take(struct kunit *test, struct xpcpu_chunk *c,
 		      struct chunk_snap *s)
 {
-	s->alloc_map = kunit_kmalloc(test, BITS_TO_LONGS(c->nr_bits) *
+	s->alloc_map = kunit_kmalloc(test, BITS_TO_LONGS(c->map.nr_bits) *
 				     sizeof(long), GFP_KERNEL);
-	s->bound_map = kunit_kmalloc(test, BITS_TO_LONGS(c->nr_bits + 1) *
+	s->bound_map = kunit_kmalloc(test, BITS_TO_LONGS(c->map.nr_bits + 1) *
 				     sizeof(long), GFP_KERNEL);
-	s->md = kunit_kmalloc_array(test, c->nr_blocks, sizeof(*s->md),
+	s->md = kunit_kmalloc_array(test, c->map.nr_blocks, sizeof(*s->md),
 				    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s->alloc_map);
 	KUNIT_ASSERT_NOT_NULL(test, s->bound_map);
 	KUNIT_ASSERT_NOT_NULL(test, s->md);
-	bitmap_copy(s->alloc_map, c->alloc_map, c->nr_bits);
-	bitmap_copy(s->bound_map, c->bound_map, c->nr_bits + 1);
-	memcpy(s->md, c->md_blocks, c->nr_blocks * sizeof(*s->md));
-	s->chunk_md = c->chunk_md;
-	s->free_bytes = c->free_bytes;
-	s->nr_alloc = c->nr_alloc;
+	bitmap_copy(s->alloc_map, c->map.alloc_map, c->map.nr_bits);
+	bitmap_copy(s->bound_map, c->map.bound_map, c->map.nr_bits + 1);
+	memcpy(s->md, c->map.md_blocks, c->map.nr_blocks * sizeof(*s->md));
+	s->chunk_md = c->map.chunk_md;
+	s->free_bytes = c->map.free_bytes;
+	s->nr_alloc = c->map.nr_alloc;
 }
 
 static bool snap_same(struct xpcpu_chunk *c, const struct chunk_snap *s)
 {
-	return bitmap_equal(s->alloc_map, c->alloc_map, c->nr_bits) &&
-	       bitmap_equal(s->bound_map, c->bound_map, c->nr_bits + 1) &&
-	       !memcmp(s->md, c->md_blocks, c->nr_blocks * sizeof(*s->md)) &&
-	       !memcmp(&s->chunk_md, &c->chunk_md, sizeof(s->chunk_md)) &&
-	       s->free_bytes == c->free_bytes && s->nr_alloc == c->nr_alloc;
+	return bitmap_equal(s->alloc_map, c->map.alloc_map, c->map.nr_bits) &&
+	       bitmap_equal(s->bound_map, c->map.bound_map, c->map.nr_bits + 1) &&
+	       !memcmp(s->md, c->map.md_blocks, c->map.nr_blocks * sizeof(*s->md)) &&
+	       !memcmp(&s->chunk_md, &c->map.chunk_md, sizeof(s->chunk_md)) &&
+	       s->free_bytes == c->map.free_bytes && s->nr_alloc == c->map.nr_alloc;
 }
 
 /* free_area(@bit) must fail with -EINVAL and change nothing. */
@@ -271,7 +295,7 @@ static void expect_free_rejected(struct chunk_ctx *ctx, int bit)
 	struct chunk_snap s;
 
 	snap_take(test, ctx->chunk, &s);
-	KUNIT_EXPECT_EQ_MSG(test, xpcpu_chunk_free_area(ctx->chunk, bit),
+	KUNIT_EXPECT_EQ_MSG(test, ctx_bitmap_free(ctx, bit),
 			    -EINVAL, "free_area(%d)", bit);
 	KUNIT_EXPECT_TRUE_MSG(test, snap_same(ctx->chunk, &s),
 			      "free_area(%d) changed the chunk", bit);
@@ -296,23 +320,23 @@ static void xpcpu_test_chunk_init_all_free(struct kunit *test)
 	struct xpcpu_chunk *c = ctx->chunk;
 	int i;
 
-	KUNIT_EXPECT_EQ(test, c->nr_bits, unit_pages() * XPCPU_BITS_PER_BLOCK);
-	KUNIT_EXPECT_EQ(test, c->free_bytes, (int)xpcpu_ai->unit_size);
-	KUNIT_EXPECT_EQ(test, c->nr_alloc, 0);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.contig_hint, c->nr_bits);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.contig_hint_start, 0);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.first_free, 0);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.left_free, c->nr_bits);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.right_free, c->nr_bits);
-	for (i = 0; i < c->nr_blocks; i++) {
-		KUNIT_EXPECT_EQ(test, c->md_blocks[i].contig_hint,
+	KUNIT_EXPECT_EQ(test, c->map.nr_bits, unit_pages() * XPCPU_BITS_PER_BLOCK);
+	KUNIT_EXPECT_EQ(test, c->map.free_bytes, (int)xpcpu_ai->unit_size);
+	KUNIT_EXPECT_EQ(test, c->map.nr_alloc, 0);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.contig_hint, c->map.nr_bits);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.contig_hint_start, 0);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.first_free, 0);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.left_free, c->map.nr_bits);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.right_free, c->map.nr_bits);
+	for (i = 0; i < c->map.nr_blocks; i++) {
+		KUNIT_EXPECT_EQ(test, c->map.md_blocks[i].contig_hint,
 				XPCPU_BITS_PER_BLOCK);
-		KUNIT_EXPECT_EQ(test, c->md_blocks[i].scan_hint, 0);
-		KUNIT_EXPECT_EQ(test, c->md_blocks[i].first_free, 0);
+		KUNIT_EXPECT_EQ(test, c->map.md_blocks[i].scan_hint, 0);
+		KUNIT_EXPECT_EQ(test, c->map.md_blocks[i].first_free, 0);
 	}
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(c), xpcpu_nr_slots - 1);
-	KUNIT_EXPECT_EQ(test, (int)bitmap_weight(c->alloc_map, c->nr_bits), 0);
-	KUNIT_EXPECT_TRUE(test, test_bit(c->nr_bits, c->bound_map));
+	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(c), xpcpu_pool.nr_slots - 1);
+	KUNIT_EXPECT_EQ(test, (int)bitmap_weight(c->map.alloc_map, c->map.nr_bits), 0);
+	KUNIT_EXPECT_TRUE(test, test_bit(c->map.nr_bits, c->map.bound_map));
 }
 
 /* Hidden edges are in use from the start and shape every hint. */
@@ -323,20 +347,20 @@ static void xpcpu_test_chunk_init_hidden_edges(struct kunit *test)
 	struct xpcpu_chunk *c = ctx->chunk;
 	int sb = xpcpu_off_to_bit(start), eb = xpcpu_off_to_bit(end);
 
-	KUNIT_EXPECT_EQ(test, c->free_bytes, end - start);
-	KUNIT_EXPECT_EQ(test, c->nr_alloc, 0);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.contig_hint, eb - sb);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.contig_hint_start, sb);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.first_free, sb);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.left_free, 0);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.right_free, 0);
-	KUNIT_EXPECT_EQ(test, c->md_blocks[0].left_free, 0);
-	KUNIT_EXPECT_EQ(test, c->md_blocks[0].right_free,
+	KUNIT_EXPECT_EQ(test, c->map.free_bytes, end - start);
+	KUNIT_EXPECT_EQ(test, c->map.nr_alloc, 0);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.contig_hint, eb - sb);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.contig_hint_start, sb);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.first_free, sb);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.left_free, 0);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.right_free, 0);
+	KUNIT_EXPECT_EQ(test, c->map.md_blocks[0].left_free, 0);
+	KUNIT_EXPECT_EQ(test, c->map.md_blocks[0].right_free,
 			XPCPU_BITS_PER_BLOCK - sb);
-	KUNIT_EXPECT_EQ(test, c->md_blocks[1].left_free,
+	KUNIT_EXPECT_EQ(test, c->map.md_blocks[1].left_free,
 			eb - XPCPU_BITS_PER_BLOCK);
-	KUNIT_EXPECT_EQ(test, (int)bitmap_weight(c->alloc_map, c->nr_bits),
-			c->nr_bits - (eb - sb));
+	KUNIT_EXPECT_EQ(test, (int)bitmap_weight(c->map.alloc_map, c->map.nr_bits),
+			c->map.nr_bits - (eb - sb));
 }
 
 /* Sizes and alignments: every fit aligned, sized, and first per model. */
@@ -377,13 +401,13 @@ static void xpcpu_test_chunk_alloc_size_align(struct kunit *test)
 	ctx = ctx_new(test, nr_pages, start, -1);
 
 	while ((bit = ctx_alloc(ctx, bits, align)) >= 0) {
-		KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(ctx->chunk, bit),
+		KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&ctx->chunk->map, bit),
 				bits);
-		KUNIT_EXPECT_TRUE(test, test_bit(bit, ctx->chunk->bound_map));
+		KUNIT_EXPECT_TRUE(test, test_bit(bit, ctx->chunk->map.bound_map));
 		KUNIT_EXPECT_TRUE(test,
-				  test_bit(bit + bits, ctx->chunk->bound_map));
+				  test_bit(bit + bits, ctx->chunk->map.bound_map));
 		/* No bound inside the area. */
-		KUNIT_EXPECT_EQ(test, (int)find_next_bit(ctx->chunk->bound_map,
+		KUNIT_EXPECT_EQ(test, (int)find_next_bit(ctx->chunk->map.bound_map,
 							 bit + bits, bit + 1),
 				bit + bits);
 		n++;
@@ -395,7 +419,7 @@ static void xpcpu_test_chunk_alloc_size_align(struct kunit *test)
 	for (i = 0; ctx->nr_live && i < n; i++)
 		if (!ctx_free_idx(ctx, 0))
 			break;
-	KUNIT_EXPECT_EQ(test, ctx->chunk->nr_alloc, 0);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.nr_alloc, 0);
 }
 
 /* Consecutive allocations of a free chunk are packed, first fit. */
@@ -410,8 +434,8 @@ static void xpcpu_test_chunk_alloc_packs_first_fit(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, bit, next);
 		next += sizes[i];
 	}
-	KUNIT_EXPECT_EQ(test, ctx->chunk->chunk_md.first_free, next);
-	KUNIT_EXPECT_EQ(test, ctx->chunk->chunk_md.contig_hint_start, next);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.chunk_md.first_free, next);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.chunk_md.contig_hint_start, next);
 	/* An aligned request skips the unaligned tail of the packed run. */
 	bit = ctx_alloc(ctx, 4, 64);
 	KUNIT_EXPECT_EQ(test, bit, round_up(next, 64));
@@ -431,25 +455,25 @@ static void xpcpu_test_chunk_area_bits_only_at_start(struct kunit *test)
 	b = ctx_alloc(ctx, 1030, 1);	/* crosses the block boundary */
 	KUNIT_ASSERT_GE(test, a, 0);
 	KUNIT_ASSERT_GE(test, b, 0);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, a), 10);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, b), 1030);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, a + 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, b + 1029), -EINVAL);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, b + 1030), -EINVAL);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, c->nr_bits - 1),
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, a), 10);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, b), 1030);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, a + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, b + 1029), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, b + 1030), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, c->map.nr_bits - 1),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, c->nr_bits), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, c->map.nr_bits), -EINVAL);
 	/* A freed area leaves a stale bound; it is no area any more. */
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, a));
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_area_bits(c, a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_area_bits(&c->map, a), -EINVAL);
 }
 
 /* Neighbours merge on free; the contig hint follows the merged run. */
 static void xpcpu_test_chunk_free_coalesces_neighbours(struct kunit *test)
 {
 	struct chunk_ctx *ctx = ctx_new(test, 1, 0, -1);
-	struct xpcpu_block_md *cmd = &ctx->chunk->chunk_md;
+	struct xpcpu_block_md *cmd = &ctx->chunk->map.chunk_md;
 	int a, b, c, d;
 
 	a = ctx_alloc(ctx, 10, 1);
@@ -457,7 +481,7 @@ static void xpcpu_test_chunk_free_coalesces_neighbours(struct kunit *test)
 	c = ctx_alloc(ctx, 10, 1);
 	d = ctx_alloc(ctx, XPCPU_BITS_PER_BLOCK - 30, 1);
 	KUNIT_ASSERT_EQ(test, d, 30);
-	KUNIT_ASSERT_EQ(test, ctx->chunk->free_bytes, 0);
+	KUNIT_ASSERT_EQ(test, ctx->chunk->map.free_bytes, 0);
 	KUNIT_EXPECT_EQ(test, cmd->contig_hint, 0);
 	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(ctx->chunk), 0);
 
@@ -484,7 +508,7 @@ static void xpcpu_test_chunk_free_coalesces_neighbours(struct kunit *test)
 static void xpcpu_test_chunk_free_tie_first_run_wins(struct kunit *test)
 {
 	struct chunk_ctx *ctx = ctx_new(test, 1, 0, -1);
-	struct xpcpu_block_md *cmd = &ctx->chunk->chunk_md;
+	struct xpcpu_block_md *cmd = &ctx->chunk->map.chunk_md;
 	int i;
 
 	for (i = 0; i < 4; i++)
@@ -498,7 +522,7 @@ static void xpcpu_test_chunk_free_tie_first_run_wins(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, 10));
 	KUNIT_EXPECT_EQ(test, cmd->contig_hint, 10);
 	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 10);
-	KUNIT_EXPECT_EQ(test, ctx->chunk->md_blocks[0].contig_hint_start, 10);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.md_blocks[0].contig_hint_start, 10);
 	/* Allocating the first leaves the other as the hint. */
 	KUNIT_EXPECT_EQ(test, ctx_alloc(ctx, 10, 1), 10);
 	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 30);
@@ -508,8 +532,8 @@ static void xpcpu_test_chunk_free_tie_first_run_wins(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, 40));
 	KUNIT_EXPECT_EQ(test, cmd->contig_hint, XPCPU_BITS_PER_BLOCK - 30);
 	KUNIT_EXPECT_EQ(test, cmd->contig_hint_start, 30);
-	KUNIT_EXPECT_EQ(test, ctx->chunk->md_blocks[0].scan_hint, 10);
-	KUNIT_EXPECT_EQ(test, ctx->chunk->md_blocks[0].scan_hint_start, 0);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.md_blocks[0].scan_hint, 10);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.md_blocks[0].scan_hint_start, 0);
 }
 
 /* Runs merge across block boundaries, both ways. */
@@ -527,17 +551,17 @@ static void xpcpu_test_chunk_free_coalesces_across_blocks(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, c, bpb + 6);
 
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, b));
-	KUNIT_EXPECT_EQ(test, ch->chunk_md.contig_hint, 10);
-	KUNIT_EXPECT_EQ(test, ch->chunk_md.contig_hint_start, bpb - 4);
-	KUNIT_EXPECT_EQ(test, ch->md_blocks[0].right_free, 4);
-	KUNIT_EXPECT_EQ(test, ch->md_blocks[1].left_free, 6);
+	KUNIT_EXPECT_EQ(test, ch->map.chunk_md.contig_hint, 10);
+	KUNIT_EXPECT_EQ(test, ch->map.chunk_md.contig_hint_start, bpb - 4);
+	KUNIT_EXPECT_EQ(test, ch->map.md_blocks[0].right_free, 4);
+	KUNIT_EXPECT_EQ(test, ch->map.md_blocks[1].left_free, 6);
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, c));
-	KUNIT_EXPECT_EQ(test, ch->chunk_md.contig_hint, 2 * bpb + 4);
-	KUNIT_EXPECT_EQ(test, ch->chunk_md.contig_hint_start, bpb - 4);
-	KUNIT_EXPECT_EQ(test, ch->chunk_md.right_free, 2 * bpb + 4);
+	KUNIT_EXPECT_EQ(test, ch->map.chunk_md.contig_hint, 2 * bpb + 4);
+	KUNIT_EXPECT_EQ(test, ch->map.chunk_md.contig_hint_start, bpb - 4);
+	KUNIT_EXPECT_EQ(test, ch->map.chunk_md.right_free, 2 * bpb + 4);
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, a));
-	KUNIT_EXPECT_EQ(test, ch->chunk_md.contig_hint, 3 * bpb);
-	KUNIT_EXPECT_EQ(test, ch->chunk_md.left_free, 3 * bpb);
+	KUNIT_EXPECT_EQ(test, ch->map.chunk_md.contig_hint, 3 * bpb);
+	KUNIT_EXPECT_EQ(test, ch->map.chunk_md.left_free, 3 * bpb);
 	/* A request spanning all three blocks fits at 0 again. */
 	KUNIT_EXPECT_EQ(test, ctx_alloc(ctx, 3 * bpb, 1), 0);
 }
@@ -548,7 +572,7 @@ static int expected_slot(int contig_bytes)
 	if (!contig_bytes)
 		return 0;
 	if (contig_bytes == xpcpu_ai->unit_size)
-		return xpcpu_nr_slots - 1;
+		return xpcpu_pool.nr_slots - 1;
 	return max(fls(contig_bytes) - XPCPU_SLOT_BASE_SHIFT + 2, 1);
 }
 
@@ -558,33 +582,33 @@ static void xpcpu_test_chunk_slot_follows_contig(struct kunit *test)
 	struct xpcpu_chunk *c = ctx->chunk;
 	int hole, prev_slot = 0, bit;
 
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(c), xpcpu_nr_slots - 1);
+	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(c), xpcpu_pool.nr_slots - 1);
 	bit = ctx_alloc(ctx, 1, 1);
 	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(c),
 			expected_slot(xpcpu_ai->unit_size - 4));
-	KUNIT_EXPECT_LT(test, xpcpu_chunk_slot(c), xpcpu_nr_slots - 1);
+	KUNIT_EXPECT_LT(test, xpcpu_chunk_slot(c), xpcpu_pool.nr_slots - 1);
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, bit));
 
 	/* Fill it, then open one hole of growing size. */
-	KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, c->nr_bits, 1), 0);
+	KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, c->map.nr_bits, 1), 0);
 	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(c), 0);
 	KUNIT_ASSERT_TRUE(test, ctx_free_idx(ctx, 0));
-	for (hole = 1; hole < c->nr_bits; hole *= 2) {
+	for (hole = 1; hole < c->map.nr_bits; hole *= 2) {
 		int slot;
 
 		KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, 7, 1), 0);
 		KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, hole, 1), 7);
-		KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, c->nr_bits - 7 - hole, 1),
+		KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, c->map.nr_bits - 7 - hole, 1),
 				7 + hole);
 		KUNIT_ASSERT_TRUE(test, ctx_free_bit(ctx, 7));
-		KUNIT_EXPECT_EQ(test, c->chunk_md.contig_hint, hole);
+		KUNIT_EXPECT_EQ(test, c->map.chunk_md.contig_hint, hole);
 		slot = xpcpu_chunk_slot(c);
 		KUNIT_EXPECT_EQ_MSG(test, slot,
 				    expected_slot(xpcpu_bit_to_off(hole)),
 				    "hole of %d bytes", xpcpu_bit_to_off(hole));
 		KUNIT_EXPECT_GT(test, slot, 0);
 		KUNIT_EXPECT_GE(test, slot, prev_slot);
-		KUNIT_EXPECT_LT(test, slot, xpcpu_nr_slots - 1);
+		KUNIT_EXPECT_LT(test, slot, xpcpu_pool.nr_slots - 1);
 		prev_slot = slot;
 		while (ctx->nr_live)
 			KUNIT_ASSERT_TRUE(test, ctx_free_idx(ctx, 0));
@@ -599,20 +623,20 @@ static void fill_then_drain(struct kunit *test, enum drain_order order)
 	static const int sizes[] = { 1, 2, 3, 5, 8, 13, 4 };
 	struct chunk_ctx *ctx = ctx_new(test, 2, 12, 2 * PAGE_SIZE - 20);
 	struct xpcpu_chunk *c = ctx->chunk;
-	struct xpcpu_block_md first_md = c->chunk_md;
+	struct xpcpu_block_md first_md = c->map.chunk_md;
 	struct rnd_state rnd;
-	int i = 0, usable = c->free_bytes;
+	int i = 0, usable = c->map.free_bytes;
 
 	xpcpu_test_rnd_init(&rnd, 0x100 + order);
 	while (ctx_alloc(ctx, sizes[i++ % ARRAY_SIZE(sizes)], 1) >= 0)
 		;
 	while (ctx_alloc(ctx, 1, 1) >= 0)
 		;
-	KUNIT_ASSERT_EQ(test, c->free_bytes, 0);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.contig_hint, 0);
-	KUNIT_EXPECT_EQ(test, c->chunk_md.first_free, c->nr_bits);
+	KUNIT_ASSERT_EQ(test, c->map.free_bytes, 0);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.contig_hint, 0);
+	KUNIT_EXPECT_EQ(test, c->map.chunk_md.first_free, c->map.nr_bits);
 	KUNIT_EXPECT_EQ(test, xpcpu_chunk_slot(c), 0);
-	KUNIT_EXPECT_EQ(test, xpcpu_chunk_find_fit(c, 1, 1), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, xpcpu_bitmap_find_fit(&c->map, 1, 1), -ENOSPC);
 
 	/* Keep the model's list in address order for forward/reverse. */
 	while (ctx->nr_live) {
@@ -629,9 +653,9 @@ static void fill_then_drain(struct kunit *test, enum drain_order order)
 		if (!ctx_free_idx(ctx, idx))
 			break;
 	}
-	KUNIT_EXPECT_EQ(test, c->free_bytes, usable);
-	KUNIT_EXPECT_EQ(test, c->nr_alloc, 0);
-	KUNIT_EXPECT_EQ(test, memcmp(&first_md, &c->chunk_md, sizeof(first_md)),
+	KUNIT_EXPECT_EQ(test, c->map.free_bytes, usable);
+	KUNIT_EXPECT_EQ(test, c->map.nr_alloc, 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&first_md, &c->map.chunk_md, sizeof(first_md)),
 			0);
 }
 
@@ -682,10 +706,10 @@ static void xpcpu_test_chunk_hidden_free_rejected(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ctx_alloc(ctx, 5, 1), sb);
 	for (bit = 0; bit < sb; bit++)
 		expect_free_rejected(ctx, bit);
-	for (bit = eb; bit < ctx->chunk->nr_bits; bit++)
+	for (bit = eb; bit < ctx->chunk->map.nr_bits; bit++)
 		expect_free_rejected(ctx, bit);
-	expect_free_rejected(ctx, ctx->chunk->nr_bits);
-	KUNIT_EXPECT_EQ(test, ctx->chunk->free_bytes, end - start - 20);
+	expect_free_rejected(ctx, ctx->chunk->map.nr_bits);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.free_bytes, end - start - 20);
 }
 
 /* Double, interior and never-allocated frees change nothing. */
@@ -702,12 +726,12 @@ static void xpcpu_test_chunk_bad_free_rejected(struct kunit *test)
 	expect_free_rejected(ctx, a + 15);
 	expect_free_rejected(ctx, b + 1024);
 	expect_free_rejected(ctx, b + 1100);		/* free, never used */
-	expect_free_rejected(ctx, ctx->chunk->nr_bits - 1);
+	expect_free_rejected(ctx, ctx->chunk->map.nr_bits - 1);
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, a));
 	expect_free_rejected(ctx, a);			/* double free */
 	KUNIT_EXPECT_TRUE(test, ctx_free_bit(ctx, b));
 	expect_free_rejected(ctx, b);
-	KUNIT_EXPECT_EQ(test, ctx->chunk->free_bytes, 2 * (int)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.free_bytes, 2 * (int)PAGE_SIZE);
 }
 
 /* xpcpu_block_scan() on crafted blocks: the tie rules, spelled out. */
@@ -862,7 +886,7 @@ static void xpcpu_test_chunk_random_matches_model(struct kunit *test)
 
 		if (r < 5) {
 			/* A bit that starts no live area. */
-			int bit = xpcpu_test_rand(&rnd, ctx->chunk->nr_bits);
+			int bit = xpcpu_test_rand(&rnd, ctx->chunk->map.nr_bits);
 
 			if (model_find(ctx, bit) < 0)
 				expect_free_rejected(ctx, bit);
@@ -882,7 +906,7 @@ static void xpcpu_test_chunk_random_matches_model(struct kunit *test)
 	while (ctx->nr_live)
 		if (!ctx_free_idx(ctx, 0))
 			return;
-	KUNIT_EXPECT_EQ(test, ctx->chunk->free_bytes, end - start);
+	KUNIT_EXPECT_EQ(test, ctx->chunk->map.free_bytes, end - start);
 }
 
 /* find_fit() on random layouts: aligned, and the model's first fit. */
@@ -904,7 +928,7 @@ static void xpcpu_test_chunk_find_fit_first_aligned(struct kunit *test)
 				return;
 		for (q = 0; q < 200; q++) {
 			int bits = random_bits(&rnd), align = random_align(&rnd);
-			int got = xpcpu_chunk_find_fit(ctx->chunk, bits, align);
+			int got = xpcpu_bitmap_find_fit(&ctx->chunk->map, bits, align);
 			int want = model_fit(ctx, bits, align);
 
 			if (got != want && bad++ < 5)

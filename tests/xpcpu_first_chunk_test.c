@@ -67,9 +67,9 @@ static void unreg(struct kunit *test, char *start)
 
 static u64 reserved_used(void)
 {
-	struct xpcpu_stats st;
+	struct xpcpu_pool_stats st;
 
-	xpcpu_test_stats(&st);
+	xpcpu_pool_read_stats(&st);
 	return st.reserved_used;
 }
 
@@ -83,7 +83,7 @@ static char *reg_copy(char *start, unsigned long delta, unsigned int cpu)
 static long unit_offset(const void *p, unsigned int cpu)
 {
 	return (const char *)p -
-	       (const char *)xpcpu_chunk_addr(xpcpu_first_chunk, cpu, 0);
+	       (const char *)xpcpu_chunk_addr(xpcpu_pool.first, cpu, 0);
 }
 
 /* ---- alloc info ------------------------------------------------------ */
@@ -194,8 +194,8 @@ static void xpcpu_test_unit_off_matches_unit(struct kunit *test)
 static void xpcpu_test_first_chunk_layout(struct kunit *test)
 {
 	const struct xpcpu_alloc_info *ai = xpcpu_ai;
-	struct xpcpu_chunk *first = xpcpu_first_chunk;
-	struct xpcpu_chunk *rsv = xpcpu_reserved_chunk;
+	struct xpcpu_chunk *first = xpcpu_pool.first;
+	struct xpcpu_chunk *rsv = xpcpu_pool.reserved;
 	unsigned long flags;
 	int errs;
 
@@ -204,16 +204,16 @@ static void xpcpu_test_first_chunk_layout(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, first->is_first);
 	KUNIT_EXPECT_TRUE(test, rsv->is_reserved);
 	KUNIT_EXPECT_PTR_EQ(test, first->base_addr, rsv->base_addr);
-	KUNIT_EXPECT_EQ(test, first->start_offset,
+	KUNIT_EXPECT_EQ(test, first->map.start_offset,
 			(int)(ai->static_size + ai->reserved_size));
-	KUNIT_EXPECT_EQ(test, first->end_offset, (int)ai->unit_size);
-	KUNIT_EXPECT_EQ(test, rsv->start_offset, (int)ai->static_size);
-	KUNIT_EXPECT_EQ(test, rsv->end_offset,
+	KUNIT_EXPECT_EQ(test, first->map.end_offset, (int)ai->unit_size);
+	KUNIT_EXPECT_EQ(test, rsv->map.start_offset, (int)ai->static_size);
+	KUNIT_EXPECT_EQ(test, rsv->map.end_offset,
 			(int)(ai->static_size + ai->reserved_size));
 	KUNIT_EXPECT_EQ(test, first->nr_pages, ai->unit_pages);
-	spin_lock_irqsave(&xpcpu_lock, flags);
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
 	errs = check_chunk(test, first) + check_chunk(test, rsv);
-	spin_unlock_irqrestore(&xpcpu_lock, flags);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	KUNIT_EXPECT_EQ(test, errs, 0);
 }
 
@@ -411,18 +411,18 @@ static void xpcpu_test_reserved_register_exhausted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reserved_used(), used);
 
 	/* Fill the longest free run exactly; then 4 more bytes fail. */
-	room = xpcpu_bit_to_off(xpcpu_reserved_chunk->chunk_md.contig_hint);
+	room = xpcpu_bit_to_off(xpcpu_pool.reserved->map.chunk_md.contig_hint);
 	KUNIT_ASSERT_GT(test, room, 0);
 	fill = make_template(test, room, 4, 2);
 	KUNIT_ASSERT_EQ(test, reg(test, fill, fill + room, &delta), 0);
 	KUNIT_EXPECT_EQ(test, reserved_used(), used + room);
 
-	before = xpcpu_reserved_chunk->chunk_md;
+	before = xpcpu_pool.reserved->map.chunk_md;
 	small = make_template(test, 4, 4, 3);
 	KUNIT_EXPECT_EQ(test, reg(test, small, small + 4, &delta2), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, delta2, 0xdeadUL);
 	KUNIT_EXPECT_EQ(test, reserved_used(), used + room);
-	KUNIT_EXPECT_EQ(test, memcmp(&before, &xpcpu_reserved_chunk->chunk_md,
+	KUNIT_EXPECT_EQ(test, memcmp(&before, &xpcpu_pool.reserved->map.chunk_md,
 				     sizeof(before)), 0);
 	unreg(test, fill);
 	KUNIT_EXPECT_EQ(test, reserved_used(), used);
@@ -499,9 +499,9 @@ static void xpcpu_first_chunk_test_exit(struct kunit *test)
 	for (i = 0; i < priv->nr; i++)
 		if (priv->start[i])
 			__xpcpu_module_exit(NULL, priv->start[i]);
-	spin_lock_irqsave(&xpcpu_lock, flags);
-	errs = check_chunk(test, xpcpu_reserved_chunk);
-	spin_unlock_irqrestore(&xpcpu_lock, flags);
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	errs = check_chunk(test, xpcpu_pool.reserved);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	KUNIT_EXPECT_EQ(test, errs, 0);
 }
 

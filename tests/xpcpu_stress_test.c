@@ -205,7 +205,7 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
 	int nr = num_online_cpus(), i, cpu = -1, cycles = 0;
 	struct stress_worker *w;
-	struct xpcpu_stats st0, st1;
+	struct xpcpu_pool_stats st0, st1;
 	u64 seed = xpcpu_test_seed();
 
 	if (hotplug) {
@@ -215,8 +215,8 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 	}
 	w = kunit_kcalloc(test, nr, sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w);
-	xpcpu_flush_balance();
-	xpcpu_test_stats(&st0);
+	xpcpu_pool_balance(true);
+	xpcpu_pool_read_stats(&st0);
 	KUNIT_ASSERT_EQ(test, check_slots(test), 0);
 
 	for (i = 0; i < nr; i++) {
@@ -274,8 +274,8 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 		KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
 	}
 
-	xpcpu_flush_balance();
-	xpcpu_test_stats(&st1);
+	xpcpu_pool_balance(true);
+	xpcpu_pool_read_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_cur_alloc, st0.nr_cur_alloc);
 	KUNIT_EXPECT_EQ(test, st1.nr_bad_free, st0.nr_bad_free);
 	KUNIT_EXPECT_EQ(test, check_slots(test), 0);

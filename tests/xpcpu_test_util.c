@@ -6,7 +6,7 @@
  * free_bytes, nr_alloc and the hidden edges; check_slots() does that for
  * every chunk on the slot lists and checks the lists and the global
  * counters against them.  Both only print (kunit_err()), so they can run
- * under xpcpu_lock; the caller turns the returned count into an EXPECT.
+ * under the pool lock; the caller turns the returned count into an EXPECT.
  */
 #include <kunit/test.h>
 #include <linux/moduleparam.h>
@@ -137,74 +137,74 @@ static void check_geometry(struct xpcpu_test_report *r)
 {
 	const struct xpcpu_chunk *c = r->chunk;
 
-	if (c->nr_blocks != c->nr_pages ||
-	    c->nr_bits != c->nr_pages * XPCPU_BITS_PER_BLOCK)
+	if (c->map.nr_blocks != c->nr_pages ||
+	    c->map.nr_bits != c->nr_pages * XPCPU_BITS_PER_BLOCK)
 		report(r, "geometry: %d pages, %d blocks, %d bits",
-		       c->nr_pages, c->nr_blocks, c->nr_bits);
-	if (c->start_offset < 0 || c->start_offset > c->end_offset ||
-	    c->end_offset > xpcpu_bit_to_off(c->nr_bits) ||
-	    !IS_ALIGNED(c->start_offset, XPCPU_MIN_ALLOC_SIZE) ||
-	    !IS_ALIGNED(c->end_offset, XPCPU_MIN_ALLOC_SIZE))
+		       c->nr_pages, c->map.nr_blocks, c->map.nr_bits);
+	if (c->map.start_offset < 0 || c->map.start_offset > c->map.end_offset ||
+	    c->map.end_offset > xpcpu_bit_to_off(c->map.nr_bits) ||
+	    !IS_ALIGNED(c->map.start_offset, XPCPU_MIN_ALLOC_SIZE) ||
+	    !IS_ALIGNED(c->map.end_offset, XPCPU_MIN_ALLOC_SIZE))
 		report(r, "edges: start_offset %d end_offset %d of %d bytes",
-		       c->start_offset, c->end_offset,
-		       xpcpu_bit_to_off(c->nr_bits));
+		       c->map.start_offset, c->map.end_offset,
+		       xpcpu_bit_to_off(c->map.nr_bits));
 }
 
 /* The hidden edges are in use; everything in between is areas or free. */
 static void check_areas(struct xpcpu_test_report *r)
 {
 	const struct xpcpu_chunk *c = r->chunk;
-	int sb = xpcpu_off_to_bit(c->start_offset);
-	int eb = xpcpu_off_to_bit(c->end_offset);
+	int sb = xpcpu_off_to_bit(c->map.start_offset);
+	int eb = xpcpu_off_to_bit(c->map.end_offset);
 	int bit, nr_free = 0, nr_areas = 0;
 
 	for (bit = 0; bit < sb; bit++)
-		if (!test_bit(bit, c->alloc_map)) {
+		if (!test_bit(bit, c->map.alloc_map)) {
 			report(r, "hidden start bit %d is free", bit);
 			break;
 		}
-	for (bit = eb; bit < c->nr_bits; bit++)
-		if (!test_bit(bit, c->alloc_map)) {
+	for (bit = eb; bit < c->map.nr_bits; bit++)
+		if (!test_bit(bit, c->map.alloc_map)) {
 			report(r, "hidden end bit %d is free", bit);
 			break;
 		}
-	if (!test_bit(c->nr_bits, c->bound_map))
-		report(r, "bound_map bit nr_bits (%d) is clear", c->nr_bits);
+	if (!test_bit(c->map.nr_bits, c->map.bound_map))
+		report(r, "bound_map bit nr_bits (%d) is clear", c->map.nr_bits);
 
 	for (bit = sb; bit < eb; ) {
 		int end;
 
-		if (!test_bit(bit, c->alloc_map)) {
+		if (!test_bit(bit, c->map.alloc_map)) {
 			nr_free++;
 			bit++;
 			continue;
 		}
-		if (!test_bit(bit, c->bound_map)) {
+		if (!test_bit(bit, c->map.bound_map)) {
 			report(r, "bit %d in use but in no area", bit);
 			bit++;
 			continue;
 		}
 		/* An area: in use up to the next bound, which is <= eb. */
-		for (end = bit + 1; end <= c->nr_bits &&
-		     !test_bit(end, c->bound_map); end++)
+		for (end = bit + 1; end <= c->map.nr_bits &&
+		     !test_bit(end, c->map.bound_map); end++)
 			;
 		if (end > eb)
 			report(r, "area at bit %d ends at %d, past the end %d",
 			       bit, end, eb);
 		for (; bit < min(end, eb); bit++)
-			if (!test_bit(bit, c->alloc_map)) {
+			if (!test_bit(bit, c->map.alloc_map)) {
 				report(r, "bit %d inside an area is free", bit);
 				break;
 			}
 		bit = min(end, eb);
 		nr_areas++;
 	}
-	if (c->free_bytes != xpcpu_bit_to_off(nr_free))
+	if (c->map.free_bytes != xpcpu_bit_to_off(nr_free))
 		report(r, "free_bytes is %d, the bitmap has %d free",
-		       c->free_bytes, xpcpu_bit_to_off(nr_free));
-	if (c->nr_alloc != nr_areas)
+		       c->map.free_bytes, xpcpu_bit_to_off(nr_free));
+	if (c->map.nr_alloc != nr_areas)
 		report(r, "nr_alloc is %d, the bitmaps hold %d areas",
-		       c->nr_alloc, nr_areas);
+		       c->map.nr_alloc, nr_areas);
 }
 
 /**
@@ -223,14 +223,14 @@ int xpcpu_test_check_chunk(struct kunit *test, const struct xpcpu_chunk *chunk)
 	check_geometry(&r);
 	if (r.errs)
 		return r.errs;
-	for (i = 0; i < chunk->nr_blocks; i++) {
-		xpcpu_test_brute_md(chunk->alloc_map, xpcpu_block_to_bit(i),
+	for (i = 0; i < chunk->map.nr_blocks; i++) {
+		xpcpu_test_brute_md(chunk->map.alloc_map, xpcpu_block_to_bit(i),
 				    XPCPU_BITS_PER_BLOCK, &want);
-		cmp_md(&r, "block", i, &chunk->md_blocks[i], &want, true);
+		cmp_md(&r, "block", i, &chunk->map.md_blocks[i], &want, true);
 	}
 	/* The chunk hint: no scan hint is kept at that level. */
-	xpcpu_test_brute_md(chunk->alloc_map, 0, chunk->nr_bits, &want);
-	cmp_md(&r, "chunk hint of", chunk->id, &chunk->chunk_md, &want, false);
+	xpcpu_test_brute_md(chunk->map.alloc_map, 0, chunk->map.nr_bits, &want);
+	cmp_md(&r, "chunk hint of", chunk->id, &chunk->map.chunk_md, &want, false);
 	check_areas(&r);
 	return r.errs;
 }
@@ -239,7 +239,7 @@ int xpcpu_test_check_chunk(struct kunit *test, const struct xpcpu_chunk *chunk)
  * xpcpu_test_check_slots() - see check_slots()
  * @test: where mismatches are reported
  *
- * Context: process context; takes xpcpu_lock.
+ * Context: process context; takes xpcpu_pool.lock.
  * Return: the number of mismatches.
  */
 int xpcpu_test_check_slots(struct kunit *test)
@@ -249,9 +249,9 @@ int xpcpu_test_check_slots(struct kunit *test)
 	unsigned long flags;
 	int slot, errs = 0;
 
-	spin_lock_irqsave(&xpcpu_lock, flags);
-	for (slot = 0; slot < xpcpu_nr_slots; slot++) {
-		list_for_each_entry(chunk, &xpcpu_slot[slot], list) {
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
+		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
 			nr_chunks++;
 			if (chunk->slot != slot ||
 			    xpcpu_chunk_slot(chunk) != slot) {
@@ -266,39 +266,24 @@ int xpcpu_test_check_slots(struct kunit *test)
 				errs++;
 			}
 			errs += xpcpu_test_check_chunk(test, chunk);
-			nr_live += chunk->nr_alloc;
+			nr_live += chunk->map.nr_alloc;
 			nr_first += chunk->is_first;
-			if (!chunk->is_first && !chunk->nr_alloc)
+			if (!chunk->is_first && !chunk->map.nr_alloc)
 				nr_empty++;
 		}
 	}
-	errs += xpcpu_test_check_chunk(test, xpcpu_reserved_chunk);
-	if (nr_first != 1 || nr_chunks != xpcpu_stats.nr_chunks ||
-	    nr_live != xpcpu_stats.nr_cur_alloc ||
-	    nr_empty != xpcpu_stats.nr_empty_chunks) {
+	errs += xpcpu_test_check_chunk(test, xpcpu_pool.reserved);
+	if (nr_first != 1 || nr_chunks != xpcpu_pool.stats.nr_chunks ||
+	    nr_live != xpcpu_pool.stats.nr_cur_alloc ||
+	    nr_empty != xpcpu_pool.stats.nr_empty_chunks) {
 		kunit_err(test, "check_slots: lists hold %llu chunks (%llu first, %llu empty) with %llu areas; stats say %llu chunks, %llu empty, %llu areas",
 			  nr_chunks, nr_first, nr_empty, nr_live,
-			  xpcpu_stats.nr_chunks, xpcpu_stats.nr_empty_chunks,
-			  xpcpu_stats.nr_cur_alloc);
+			  xpcpu_pool.stats.nr_chunks, xpcpu_pool.stats.nr_empty_chunks,
+			  xpcpu_pool.stats.nr_cur_alloc);
 		errs++;
 	}
-	spin_unlock_irqrestore(&xpcpu_lock, flags);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	return errs;
-}
-
-/**
- * xpcpu_test_stats() - a consistent copy of xpcpu_stats
- * @st: where it goes
- *
- * Context: process context; takes xpcpu_lock.
- */
-void xpcpu_test_stats(struct xpcpu_stats *st)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&xpcpu_lock, flags);
-	*st = xpcpu_stats;
-	spin_unlock_irqrestore(&xpcpu_lock, flags);
 }
 
 /**

@@ -19,7 +19,6 @@ void xpcpu_test_brute_md(const unsigned long *map, int start, int nr_bits,
 int xpcpu_test_check_chunk(struct kunit *test,
 			   const struct xpcpu_chunk *chunk);
 int xpcpu_test_check_slots(struct kunit *test);
-void xpcpu_test_stats(struct xpcpu_stats *st);
 u64 xpcpu_test_seed(void);
 void xpcpu_test_log_seed(struct kunit_suite *suite);
 
@@ -40,7 +39,7 @@ static inline int check_chunk(struct kunit *test,
  * check_slots() - check_chunk() every live chunk, and the slot lists
  * @test: where mismatches are reported
  *
- * Takes xpcpu_lock.
+ * Takes xpcpu_pool.lock.
  *
  * Return: the number of mismatches.
  */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xpcpu.ko's init and exit, and its parameters.  Init builds the layout,
+ * chooses the memory backend, creates the first chunk, starts the pool
+ * and then debugfs; exit stops them in the opposite order.  The design
+ * is in pcpu_core.c.
+ */
+#include <linux/cache.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include <xpcpu_internal.h>
+
+/* The layout every chunk shares, fixed at load. */
+struct xpcpu_alloc_info *xpcpu_ai __ro_after_init;
+
+static unsigned int reserved_size = 8 << 10;
+module_param(reserved_size, uint, 0444);
+MODULE_PARM_DESC(reserved_size, "Bytes for client modules' static per-CPU variables (default 8192)");
+
+static unsigned int dynamic_size = 28 << 10;
+module_param(dynamic_size, uint, 0444);
+MODULE_PARM_DESC(dynamic_size, "Bytes the first chunk serves dynamically, at least (default 28672)");
+
+module_param_named(spare_chunks, xpcpu_pool.spare_chunks, uint, 0644);
+MODULE_PARM_DESC(spare_chunks, "Empty chunks the balance work keeps ready for atomic allocations (default 1)");
+
+module_param_named(empty_decay_ms, xpcpu_pool.empty_decay_ms, uint, 0644);
+MODULE_PARM_DESC(empty_decay_ms, "Milliseconds an empty chunk beyond spare_chunks stays before it is freed (default 1000)");
+
+static int __init xpcpu_init(void)
+{
+	struct xpcpu_chunk *first, *reserved;
+	struct xpcpu_alloc_info *ai;
+	int ret;
+
+	if (reserved_size > XPCPU_MAX_ALLOC_SIZE ||
+	    dynamic_size > XPCPU_MAX_ALLOC_SIZE) {
+		pr_err("reserved_size and dynamic_size must be at most %d\n",
+		       XPCPU_MAX_ALLOC_SIZE);
+		return -EINVAL;
+	}
+
+	ai = xpcpu_build_alloc_info(__xpcpu_end - __xpcpu_start, reserved_size,
+				    dynamic_size);
+	if (!ai)
+		return -ENOMEM;
+	xpcpu_ai = ai;
+	ret = xpcpu_layout_init(ai);
+	if (ret)
+		goto err_free_ai;
+	ret = xpcpu_first_chunk_create(ai, &xpcpu_pool.lock, &first,
+				       &reserved);
+	if (ret)
+		goto err_free_ai;
+	ret = xpcpu_pool_init(first, reserved);
+	if (ret)
+		goto err_destroy_first;
+	ret = xpcpu_debugfs_init();
+	if (ret)
+		goto err_pool_exit;
+
+	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s backend\n",
+		ai->nr_units, ai->nr_groups, ai->unit_size, ai->static_size,
+		ai->reserved_size, ai->dyn_size, xpcpu_backend->name);
+	return 0;
+
+err_pool_exit:
+	xpcpu_pool_exit();
+err_destroy_first:
+	xpcpu_first_chunk_destroy(ai, first, reserved);
+err_free_ai:
+	xpcpu_free_alloc_info(ai);
+	return ret;
+}
+
+static void __exit xpcpu_exit(void)
+{
+	struct xpcpu_chunk *first = xpcpu_pool.first;
+	struct xpcpu_chunk *reserved = xpcpu_pool.reserved;
+
+	xpcpu_debugfs_exit();
+	xpcpu_modules_release_all();
+	xpcpu_pool_exit();
+	xpcpu_first_chunk_destroy(xpcpu_ai, first, reserved);
+	xpcpu_free_alloc_info(xpcpu_ai);
+}
+
+module_init(xpcpu_init);
+module_exit(xpcpu_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xpcpu: per-CPU chunk allocator for modules");

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pool: every chunk, the slot lists that order them by their longest
+ * free run, the index that maps an address to its chunk, the counters,
+ * and the balance work that keeps spare chunks ready and frees the empty
+ * ones that stayed empty.  Allocation walks the slots from the first that
+ * can fit a request; free finds the chunk through the index.  debugfs
+ * gets a read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views()).
+ */
+#include <linux/jiffies.h>
+#include <linux/lockdep.h>
+#include <linux/maple_tree.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <xpcpu_internal.h>
+#include <xpcpu_trace.h>
+
+static void xpcpu_balance_workfn(struct work_struct *work);
+
+struct xpcpu_pool xpcpu_pool = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(xpcpu_pool.lock),
+	.grow_mutex = __MUTEX_INITIALIZER(xpcpu_pool.grow_mutex),
+	.index = MTREE_INIT(xpcpu_pool.index, MT_FLAGS_USE_RCU),
+	.balance_work = __DELAYED_WORK_INITIALIZER(xpcpu_pool.balance_work,
+						   xpcpu_balance_workfn, 0),
+	.spare_chunks = 1,
+	.empty_decay_ms = 1000,
+};
+
+DEFINE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
+
+/*
+ * Counters, after mm/percpu-internal.h's pcpu_stats_*() helpers: every
+ * change of xpcpu_pool.stats goes through one of these, under the lock.
+ */
+static inline void xpcpu_stats_area_alloc(size_t size, bool is_atomic)
+{
+	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_this_ptr(__xpcpu_var(xpcpu_cpu_stats))->nr_alloc++;
+	st->nr_alloc++;
+	st->nr_cur_alloc++;
+	st->nr_max_alloc = max(st->nr_max_alloc, st->nr_cur_alloc);
+	if (!st->min_alloc_size || size < st->min_alloc_size)
+		st->min_alloc_size = size;
+	st->max_alloc_size = max_t(u64, st->max_alloc_size, size);
+	if (is_atomic)
+		st->nr_atomic_alloc++;
+}
+
+static inline void xpcpu_stats_area_free(void)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_this_ptr(__xpcpu_var(xpcpu_cpu_stats))->nr_free++;
+	xpcpu_pool.stats.nr_dealloc++;
+	xpcpu_pool.stats.nr_cur_alloc--;
+}
+
+static inline void xpcpu_stats_chunk_link(void)
+{
+	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	st->nr_chunks++;
+	st->nr_max_chunks = max(st->nr_max_chunks, st->nr_chunks);
+}
+
+static inline void xpcpu_stats_chunk_unlink(void)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_chunks--;
+}
+
+/* Slot of a chunk whose longest free run is @size bytes. */
+static int xpcpu_size_to_slot(int size)
+{
+	if (size == xpcpu_ai->unit_size)
+		return xpcpu_pool.nr_slots - 1;
+	return max(fls(size) - XPCPU_SLOT_BASE_SHIFT + 2, 1);
+}
+
+/**
+ * xpcpu_chunk_slot() - the slot a chunk belongs on
+ * @chunk: the chunk
+ *
+ * Return: 0 for a full chunk, the last slot for an empty one.
+ */
+int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk)
+{
+	int contig = chunk->map.chunk_md.contig_hint;
+
+	if (chunk->map.free_bytes < XPCPU_MIN_ALLOC_SIZE || !contig)
+		return 0;
+	return xpcpu_size_to_slot(xpcpu_bit_to_off(contig));
+}
+
+static bool xpcpu_chunk_is_empty(const struct xpcpu_chunk *chunk)
+{
+	return !chunk->is_first && !chunk->map.nr_alloc;
+}
+
+/* Move @chunk to the slot its hint asks for. */
+static void xpcpu_chunk_relocate(struct xpcpu_chunk *chunk)
+{
+	int slot = xpcpu_chunk_slot(chunk);
+	struct list_head *list = &xpcpu_pool.slots[slot];
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	if (slot == chunk->slot)
+		return;
+	/* Newly emptied chunks go last, so the oldest empties are used. */
+	if (slot == xpcpu_pool.nr_slots - 1 || chunk->slot < slot)
+		list_move_tail(&chunk->list, list);
+	else
+		list_move(&chunk->list, list);
+	chunk->slot = slot;
+}
+
+/* @chunk has no live area left: count it, and date it for the decay. */
+static void xpcpu_chunk_became_empty(struct xpcpu_chunk *chunk)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_empty_chunks++;
+	chunk->empty_since = jiffies;
+}
+
+/*
+ * Ask the balance work to run: now (@urgent: the spares ran low), or once
+ * an empty chunk may have decayed, leaving a run already pending as it is.
+ */
+static void xpcpu_balance_queue(bool urgent)
+{
+	unsigned long delay;
+
+	if (READ_ONCE(xpcpu_pool.dying))
+		return;
+	if (urgent) {
+		mod_delayed_work(system_wq, &xpcpu_pool.balance_work, 0);
+		return;
+	}
+	delay = msecs_to_jiffies(READ_ONCE(xpcpu_pool.empty_decay_ms));
+	queue_delayed_work(system_wq, &xpcpu_pool.balance_work, delay);
+}
+
+/* The chunk whose unit 0 contains @addr, or NULL.  Under RCU. */
+static struct xpcpu_chunk *xpcpu_chunk_lookup(void *addr)
+{
+	return mtree_load(&xpcpu_pool.index, (unsigned long)addr);
+}
+
+/*
+ * Put a new chunk on the index and a slot.  The index comes first, from
+ * process context (it may allocate); nothing can point into the chunk
+ * before it is on a slot.
+ */
+static int xpcpu_pool_link(struct xpcpu_chunk *chunk)
+{
+	unsigned long base = (unsigned long)chunk->base_addr, flags;
+	int ret;
+
+	ret = mtree_store_range(&xpcpu_pool.index, base,
+				base + xpcpu_ai->unit_size - 1, chunk,
+				GFP_KERNEL);
+	if (ret)
+		return ret;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	chunk->slot = -1;
+	xpcpu_chunk_relocate(chunk);
+	xpcpu_stats_chunk_link();
+	if (xpcpu_chunk_is_empty(chunk))
+		xpcpu_chunk_became_empty(chunk);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	return 0;
+}
+
+/* Take an empty chunk off its slot; the index keeps it until erased. */
+static void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	list_del_init(&chunk->list);
+	chunk->slot = -1;
+	xpcpu_stats_chunk_unlink();
+	if (xpcpu_chunk_is_empty(chunk))
+		xpcpu_pool.stats.nr_empty_chunks--;
+}
+
+/*
+ * Create a chunk and put it in the pool.
+ * Context: process context, grow_mutex held.
+ * Return: 0 or -ENOMEM.
+ */
+static int xpcpu_pool_grow(gfp_t gfp)
+{
+	struct xpcpu_chunk *chunk;
+	unsigned long flags;
+
+	lockdep_assert_held(&xpcpu_pool.grow_mutex);
+	chunk = xpcpu_chunk_create(xpcpu_ai, &xpcpu_pool.lock, gfp);
+	if (!chunk)
+		return -ENOMEM;
+	if (xpcpu_pool_link(chunk)) {
+		xpcpu_chunk_destroy(chunk, xpcpu_ai);
+		return -ENOMEM;
+	}
+	trace_xpcpu_create_chunk(chunk->base_addr);
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	xpcpu_pool.stats.nr_created++;
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	return 0;
+}
+
+/*
+ * Destroy the chunks on @list, which are off their slots: out of the
+ * index, wait for lookups that may still see them, then free them.
+ * Context: process context, grow_mutex held.
+ */
+static void xpcpu_pool_destroy_list(struct list_head *list)
+{
+	struct xpcpu_chunk *chunk, *tmp;
+	unsigned long base, flags;
+
+	lockdep_assert_held(&xpcpu_pool.grow_mutex);
+	if (list_empty(list))
+		return;
+	list_for_each_entry(chunk, list, list) {
+		base = (unsigned long)chunk->base_addr;
+		mtree_erase(&xpcpu_pool.index, base);
+	}
+	synchronize_rcu();
+	list_for_each_entry_safe(chunk, tmp, list, list) {
+		list_del(&chunk->list);
+		trace_xpcpu_destroy_chunk(chunk->base_addr);
+		xpcpu_chunk_destroy(chunk, xpcpu_ai);
+		raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+		xpcpu_pool.stats.nr_destroyed++;
+		raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	}
+}
+
+/*
+ * Allocate @size bytes at @align from the first chunk, in slot order,
+ * that fits, and count it.
+ * Return: the area's unit offset and its chunk in *@chunkp, or -ENOSPC.
+ */
+static int xpcpu_alloc_from_slots(size_t size, size_t align, bool is_atomic,
+				  struct xpcpu_chunk **chunkp)
+{
+	int bits = xpcpu_off_to_bit(size), align_bits = xpcpu_off_to_bit(align);
+	struct xpcpu_chunk *chunk;
+	int slot, bit;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	for (slot = xpcpu_size_to_slot(size); slot < xpcpu_pool.nr_slots;
+	     slot++) {
+		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
+			bool was_empty = xpcpu_chunk_is_empty(chunk);
+
+			bit = xpcpu_bitmap_alloc(&chunk->map, bits, align_bits);
+			if (bit < 0)
+				continue;
+			if (was_empty) {
+				xpcpu_pool.stats.nr_empty_chunks--;
+				if (xpcpu_pool.stats.nr_empty_chunks <
+				    READ_ONCE(xpcpu_pool.spare_chunks))
+					xpcpu_balance_queue(true);
+			}
+			xpcpu_chunk_relocate(chunk);
+			xpcpu_stats_area_alloc(size, is_atomic);
+			*chunkp = chunk;
+			return xpcpu_bit_to_off(bit);
+		}
+	}
+	if (is_atomic)
+		xpcpu_pool.stats.nr_atomic_fail++;
+	return -ENOSPC;
+}
+
+static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
+			      struct xpcpu_chunk **chunkp)
+{
+	unsigned long flags;
+	int off;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	off = xpcpu_alloc_from_slots(size, align, is_atomic, chunkp);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	return off;
+}
+
+/**
+ * xpcpu_pool_alloc() - take an area from some chunk
+ * @size: bytes, a multiple of 4, at most XPCPU_MAX_ALLOC_SIZE
+ * @align: alignment, a power of two from 4 to PAGE_SIZE
+ * @gfp: without __GFP_DIRECT_RECLAIM, only existing chunks serve it
+ * @chunkp: the area's chunk goes here
+ *
+ * A blocking allocation that no chunk can serve creates one, under
+ * grow_mutex; a non-blocking one that fails asks the balance work for
+ * spare chunks.
+ *
+ * Context: any context if @gfp does not allow blocking, else process
+ * context.
+ * Return: the area's offset in its unit, or -ENOMEM.
+ */
+int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
+		     struct xpcpu_chunk **chunkp)
+{
+	bool is_atomic = !gfpflags_allow_blocking(gfp);
+	gfp_t chunk_gfp = gfp & (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	int off;
+
+	off = xpcpu_alloc_locked(size, align, is_atomic, chunkp);
+	if (off >= 0)
+		return off;
+	if (is_atomic) {
+		xpcpu_balance_queue(true);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&xpcpu_pool.grow_mutex);
+	/* Someone may have made room while we waited. */
+	off = xpcpu_alloc_locked(size, align, false, chunkp);
+	if (off < 0 && !xpcpu_pool_grow(chunk_gfp))
+		off = xpcpu_alloc_locked(size, align, false, chunkp);
+	mutex_unlock(&xpcpu_pool.grow_mutex);
+	return off < 0 ? -ENOMEM : off;
+}
+
+/**
+ * xpcpu_pool_free() - return the area at @addr to its chunk
+ * @addr: unit 0's address of the area
+ * @base_addr: the chunk's base goes here
+ * @offp: the area's unit offset goes here
+ *
+ * Changes nothing unless @addr starts a live area: a pointer into no
+ * chunk, into a hidden part, inside an area or to a free area is only
+ * counted in nr_bad_free.
+ *
+ * Context: any context.
+ * Return: the area's size in bytes, -ENOENT if @addr is in no chunk,
+ * -EINVAL if it does not start a live area.
+ */
+int xpcpu_pool_free(void *addr, void **base_addr, int *offp)
+{
+	struct xpcpu_chunk *chunk;
+	unsigned long flags;
+	int off, bits = -ENOENT;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	rcu_read_lock();
+	chunk = xpcpu_chunk_lookup(addr);
+	rcu_read_unlock();
+	if (chunk) {
+		off = addr - chunk->base_addr;
+		bits = -EINVAL;
+		if (IS_ALIGNED(off, XPCPU_MIN_ALLOC_SIZE))
+			bits = xpcpu_bitmap_free(&chunk->map,
+						 xpcpu_off_to_bit(off));
+	}
+	if (bits < 0) {
+		xpcpu_pool.stats.nr_bad_free++;
+		raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+		return bits;
+	}
+
+	xpcpu_stats_area_free();
+	if (xpcpu_chunk_is_empty(chunk)) {
+		xpcpu_chunk_became_empty(chunk);
+		if (xpcpu_pool.stats.nr_empty_chunks >
+		    READ_ONCE(xpcpu_pool.spare_chunks))
+			xpcpu_balance_queue(false);
+	}
+	xpcpu_chunk_relocate(chunk);
+	*base_addr = chunk->base_addr;
+	*offp = off;
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	return xpcpu_bit_to_off(bits);
+}
+
+/**
+ * xpcpu_pool_reserved_alloc() - carve an area out of the reserved area
+ * @size: bytes, a multiple of 4
+ * @align: alignment, a power of two from 4 to PAGE_SIZE
+ *
+ * Context: any context.
+ * Return: the area as a __xpcpu pointer, or NULL when it does not fit.
+ */
+void __xpcpu *xpcpu_pool_reserved_alloc(size_t size, size_t align)
+{
+	struct xpcpu_chunk *rsv = xpcpu_pool.reserved;
+	void __xpcpu *ptr = NULL;
+	unsigned long flags;
+	int bit;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	bit = xpcpu_bitmap_alloc(&rsv->map, xpcpu_off_to_bit(size),
+				 xpcpu_off_to_bit(align));
+	if (bit >= 0) {
+		xpcpu_pool.stats.reserved_used += size;
+		ptr = xpcpu_addr_to_ptr((char *)rsv->base_addr +
+					xpcpu_bit_to_off(bit));
+	}
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+
+	if (ptr)
+		trace_xpcpu_alloc(_RET_IP_, true, false, size, align,
+				  rsv->base_addr, xpcpu_bit_to_off(bit), ptr,
+				  size * xpcpu_ai->nr_units, GFP_KERNEL);
+	else
+		trace_xpcpu_alloc_fail(true, false, size, align);
+	return ptr;
+}
+
+/**
+ * xpcpu_pool_reserved_free() - return an area to the reserved area
+ * @ptr: what xpcpu_pool_reserved_alloc() gave
+ *
+ * Context: any context.
+ */
+void xpcpu_pool_reserved_free(void __xpcpu *ptr)
+{
+	struct xpcpu_chunk *rsv = xpcpu_pool.reserved;
+	int off = xpcpu_ptr_to_addr(ptr) - rsv->base_addr;
+	unsigned long flags;
+	int bits;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	bits = xpcpu_bitmap_free(&rsv->map, xpcpu_off_to_bit(off));
+	if (!WARN_ON_ONCE(bits < 0))
+		xpcpu_pool.stats.reserved_used -= xpcpu_bit_to_off(bits);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	if (bits >= 0)
+		trace_xpcpu_free(rsv->base_addr, off, ptr);
+}
+
+/*
+ * Unlink onto @list the empty chunks beyond @keep that have been empty
+ * for @decay jiffies, oldest first (chunks join the free slot at its
+ * tail).  Return: jiffies until the next one decays, 0 if none waits.
+ */
+static unsigned long xpcpu_collect_empty(struct list_head *list, int keep,
+					 unsigned long decay)
+{
+	struct list_head *free_slot = &xpcpu_pool.slots[xpcpu_pool.nr_slots - 1];
+	struct xpcpu_chunk *chunk, *tmp;
+	unsigned long now = jiffies;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	list_for_each_entry_safe(chunk, tmp, free_slot, list) {
+		if ((int)xpcpu_pool.stats.nr_empty_chunks <= keep)
+			break;
+		if (!xpcpu_chunk_is_empty(chunk))
+			continue;
+		if (time_before(now, chunk->empty_since + decay))
+			return chunk->empty_since + decay - now;
+		xpcpu_pool_unlink(chunk);
+		list_add(&chunk->list, list);
+	}
+	return 0;
+}
+
+/*
+ * Keep spare_chunks empty chunks: free the empty chunks beyond them that
+ * have decayed (and come back when the next one will have), then create
+ * chunks until there are spare_chunks.
+ */
+static void xpcpu_balance_workfn(struct work_struct *work)
+{
+	unsigned long decay = msecs_to_jiffies(READ_ONCE(xpcpu_pool.empty_decay_ms));
+	int spare = READ_ONCE(xpcpu_pool.spare_chunks);
+	unsigned long flags, next;
+	LIST_HEAD(to_free);
+
+	if (xchg(&xpcpu_pool.balance_force, false))
+		decay = 0;
+
+	mutex_lock(&xpcpu_pool.grow_mutex);
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	next = xpcpu_collect_empty(&to_free, spare, decay);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_destroy_list(&to_free);
+	if (next && !READ_ONCE(xpcpu_pool.dying))
+		queue_delayed_work(system_wq, &xpcpu_pool.balance_work, next);
+
+	while (!READ_ONCE(xpcpu_pool.dying) &&
+	       (int)READ_ONCE(xpcpu_pool.stats.nr_empty_chunks) < spare &&
+	       !xpcpu_pool_grow(GFP_KERNEL))
+		;
+	mutex_unlock(&xpcpu_pool.grow_mutex);
+}
+
+/**
+ * xpcpu_pool_balance() - run the balance work now and wait for it
+ * @force: free the empty chunks beyond the spares whatever their age
+ *
+ * Context: process context.
+ */
+void xpcpu_pool_balance(bool force)
+{
+	if (force)
+		WRITE_ONCE(xpcpu_pool.balance_force, true);
+	xpcpu_balance_queue(true);
+	flush_delayed_work(&xpcpu_pool.balance_work);
+}
+
+/**
+ * xpcpu_pool_read_stats() - a consistent copy of the pool's counters
+ * @st: where it goes
+ *
+ * Context: any context.
+ */
+void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	*st = xpcpu_pool.stats;
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+}
+
+static void xpcpu_chunk_view(const struct xpcpu_chunk *chunk,
+			     struct xpcpu_chunk_view *v)
+{
+	v->id = chunk->id;
+	v->slot = chunk->slot;
+	v->free_bytes = chunk->map.free_bytes;
+	v->contig_bytes = xpcpu_bit_to_off(chunk->map.chunk_md.contig_hint);
+	v->nr_alloc = chunk->map.nr_alloc;
+	v->is_first = chunk->is_first;
+}
+
+/**
+ * xpcpu_pool_chunk_views() - what debugfs shows of each chunk
+ * @views: room for @max views
+ * @max: how many fit
+ *
+ * Chunks in slot order, the reserved area not included.
+ *
+ * Context: any context.
+ * Return: the number of chunks, which may exceed @max (only @max are
+ * filled in).
+ */
+int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max)
+{
+	struct xpcpu_chunk *chunk;
+	unsigned long flags;
+	int slot, n = 0;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
+		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
+			if (n < max)
+				xpcpu_chunk_view(chunk, &views[n]);
+			n++;
+		}
+	}
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	return n;
+}
+
+/* Print what is still allocated in @chunk, at most a few areas. */
+static void xpcpu_report_chunk(struct xpcpu_chunk *chunk)
+{
+	const struct xpcpu_bitmap *map = &chunk->map;
+	int start = xpcpu_off_to_bit(map->start_offset);
+	int end = xpcpu_off_to_bit(map->end_offset);
+	int bit, shown = 0;
+
+	pr_warn("unload: chunk %d still has %d live area(s), %d bytes in use; releasing them\n",
+		chunk->id, map->nr_alloc,
+		map->end_offset - map->start_offset - map->free_bytes);
+	for (bit = start; bit < end && shown < 8; bit++) {
+		int bits = xpcpu_bitmap_area_bits(map, bit);
+
+		if (bits < 0)
+			continue;
+		pr_warn("unload:   area at offset %d, %d bytes per CPU\n",
+			xpcpu_bit_to_off(bit), xpcpu_bit_to_off(bits));
+		bit += bits - 1;
+		shown++;
+	}
+	if (map->nr_alloc > shown)
+		pr_warn("unload:   ... and %d more\n", map->nr_alloc - shown);
+}
+
+/* Report leaks, then unlink every chunk but the first onto @list. */
+static void xpcpu_collect_all(struct list_head *list)
+{
+	struct xpcpu_chunk *chunk, *tmp;
+	int slot;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
+		list_for_each_entry_safe(chunk, tmp, &xpcpu_pool.slots[slot],
+					 list) {
+			if (chunk->map.nr_alloc)
+				xpcpu_report_chunk(chunk);
+			if (chunk->is_first)
+				continue;
+			chunk->map.nr_alloc = 0;
+			xpcpu_pool_unlink(chunk);
+			list_add(&chunk->list, list);
+		}
+	}
+}
+
+/**
+ * xpcpu_pool_init() - start the pool with the first chunk
+ * @first: the first chunk's dynamic part
+ * @reserved: its reserved part, which shares @first's memory
+ *
+ * Context: module init, xpcpu_ai set.
+ * Return: 0 or -ENOMEM.
+ */
+int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved)
+{
+	int i, ret;
+
+	xpcpu_pool.nr_slots = xpcpu_size_to_slot(xpcpu_ai->unit_size - 1) + 2;
+	xpcpu_pool.slots = kcalloc(xpcpu_pool.nr_slots,
+				   sizeof(*xpcpu_pool.slots), GFP_KERNEL);
+	if (!xpcpu_pool.slots)
+		return -ENOMEM;
+	for (i = 0; i < xpcpu_pool.nr_slots; i++)
+		INIT_LIST_HEAD(&xpcpu_pool.slots[i]);
+	xpcpu_pool.first = first;
+	xpcpu_pool.reserved = reserved;
+	WRITE_ONCE(xpcpu_pool.dying, false);
+
+	ret = xpcpu_pool_link(first);
+	if (ret) {
+		kfree(xpcpu_pool.slots);
+		return ret;
+	}
+	xpcpu_balance_queue(true);
+	return 0;
+}
+
+/**
+ * xpcpu_pool_exit() - stop the balance work, report leaks, free chunks
+ *
+ * Every chunk but the first is freed; the first chunk stays with its
+ * creator (xpcpu_first_chunk_destroy()).
+ *
+ * Context: module exit, no allocation or free running.
+ */
+void xpcpu_pool_exit(void)
+{
+	unsigned long flags;
+	LIST_HEAD(to_free);
+
+	WRITE_ONCE(xpcpu_pool.dying, true);
+	cancel_delayed_work_sync(&xpcpu_pool.balance_work);
+
+	mutex_lock(&xpcpu_pool.grow_mutex);
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	xpcpu_collect_all(&to_free);
+	xpcpu_pool_unlink(xpcpu_pool.first);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_destroy_list(&to_free);
+	mutex_unlock(&xpcpu_pool.grow_mutex);
+
+	mtree_destroy(&xpcpu_pool.index);
+	kfree(xpcpu_pool.slots);
+	xpcpu_pool.slots = NULL;
+}
