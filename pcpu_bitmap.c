@@ -425,6 +425,30 @@ static void xpcpu_map_update_hint_alloc(struct xpcpu_bitmap *map, int bit,
 		xpcpu_map_refresh_hint(map);
 }
 
+/*
+ * Mark [bit, bit + nr * bits) in use as @nr areas of @bits bits each, back
+ * to back, and update the hints as for one area over the whole range.
+ */
+static void xpcpu_bitmap_take(struct xpcpu_bitmap *map, int bit, int bits,
+			      int nr)
+{
+	int end = bit + nr * bits, b, s, e, i;
+
+	bitmap_set(map->alloc_map, bit, end - bit);
+	bitmap_clear(map->bound_map, bit + 1, end - bit - 1);
+	for (i = 0; i <= nr; i++)
+		__set_bit(bit + i * bits, map->bound_map);
+
+	map->free_bytes -= xpcpu_bit_to_off(end - bit);
+	map->nr_alloc += nr;
+
+	for (b = xpcpu_bit_to_block(bit); b <= xpcpu_bit_to_block(end - 1); b++) {
+		xpcpu_block_clip(b, bit, end, &s, &e);
+		xpcpu_block_update_alloc(map, b, s, e);
+	}
+	xpcpu_map_update_hint_alloc(map, bit, end - bit);
+}
+
 /**
  * xpcpu_bitmap_alloc() - allocate @bits bits, first fit
  * @map: the bitmap
@@ -436,27 +460,31 @@ static void xpcpu_map_update_hint_alloc(struct xpcpu_bitmap *map, int bit,
  */
 int xpcpu_bitmap_alloc(struct xpcpu_bitmap *map, int bits, int align_bits)
 {
-	int bit, b, s, e;
+	return xpcpu_bitmap_alloc_run(map, bits, align_bits, 1);
+}
+
+/**
+ * xpcpu_bitmap_alloc_run() - allocate @nr areas back to back, first fit
+ * @map: the bitmap
+ * @bits: size of each area in bits, a multiple of @align_bits
+ * @align_bits: alignment in bits, a power of two
+ * @nr: how many areas
+ *
+ * One search and one hint update for all of them: what a per-CPU cache
+ * refill takes.
+ *
+ * Context: map->lock held.
+ * Return: the first bit of the first area, or -ENOSPC.
+ */
+int xpcpu_bitmap_alloc_run(struct xpcpu_bitmap *map, int bits, int align_bits,
+			   int nr)
+{
+	int bit;
 
 	lockdep_assert_held(map->lock);
-	bit = xpcpu_bitmap_find_fit(map, bits, align_bits);
-	if (bit < 0)
-		return bit;
-
-	bitmap_set(map->alloc_map, bit, bits);
-	__set_bit(bit, map->bound_map);
-	bitmap_clear(map->bound_map, bit + 1, bits - 1);
-	__set_bit(bit + bits, map->bound_map);
-
-	map->free_bytes -= xpcpu_bit_to_off(bits);
-	map->nr_alloc++;
-
-	for (b = xpcpu_bit_to_block(bit);
-	     b <= xpcpu_bit_to_block(bit + bits - 1); b++) {
-		xpcpu_block_clip(b, bit, bit + bits, &s, &e);
-		xpcpu_block_update_alloc(map, b, s, e);
-	}
-	xpcpu_map_update_hint_alloc(map, bit, bits);
+	bit = xpcpu_bitmap_find_fit(map, nr * bits, align_bits);
+	if (bit >= 0)
+		xpcpu_bitmap_take(map, bit, bits, nr);
 	return bit;
 }
 
@@ -530,6 +558,32 @@ static void xpcpu_map_update_hint_free(struct xpcpu_bitmap *map, int rs,
 		cmd->right_free = re - rs;
 }
 
+/*
+ * Make [bit, end), which held @nr areas, free and update the hints: the
+ * freed bits join their free neighbours into one run.
+ */
+static void xpcpu_bitmap_give(struct xpcpu_bitmap *map, int bit, int end,
+			      int nr)
+{
+	int first, last, b, s, e, rs, re, run_start = 0, run_end = 0;
+
+	bitmap_clear(map->alloc_map, bit, end - bit);
+	map->free_bytes += xpcpu_bit_to_off(end - bit);
+	map->nr_alloc -= nr;
+
+	first = xpcpu_bit_to_block(bit);
+	last = xpcpu_bit_to_block(end - 1);
+	for (b = first; b <= last; b++) {
+		xpcpu_block_clip(b, bit, end, &s, &e);
+		xpcpu_block_update_free(map, b, s, e, &rs, &re);
+		if (b == first)
+			run_start = xpcpu_block_to_bit(b) + rs;
+		if (b == last)
+			run_end = xpcpu_block_to_bit(b) + re;
+	}
+	xpcpu_map_update_hint_free(map, run_start, run_end);
+}
+
 /**
  * xpcpu_bitmap_free() - free the area that starts at @bit
  * @map: the bitmap
@@ -544,27 +598,41 @@ static void xpcpu_map_update_hint_free(struct xpcpu_bitmap *map, int rs,
  */
 int xpcpu_bitmap_free(struct xpcpu_bitmap *map, int bit)
 {
-	int bits, first, last, b, s, e, rs, re, run_start = 0, run_end = 0;
+	int bits;
 
 	lockdep_assert_held(map->lock);
 	bits = xpcpu_bitmap_area_bits(map, bit);
-	if (bits < 0)
-		return bits;
-
-	bitmap_clear(map->alloc_map, bit, bits);
-	map->free_bytes += xpcpu_bit_to_off(bits);
-	map->nr_alloc--;
-
-	first = xpcpu_bit_to_block(bit);
-	last = xpcpu_bit_to_block(bit + bits - 1);
-	for (b = first; b <= last; b++) {
-		xpcpu_block_clip(b, bit, bit + bits, &s, &e);
-		xpcpu_block_update_free(map, b, s, e, &rs, &re);
-		if (b == first)
-			run_start = xpcpu_block_to_bit(b) + rs;
-		if (b == last)
-			run_end = xpcpu_block_to_bit(b) + re;
-	}
-	xpcpu_map_update_hint_free(map, run_start, run_end);
+	if (bits >= 0)
+		xpcpu_bitmap_give(map, bit, bit + bits, 1);
 	return bits;
+}
+
+/**
+ * xpcpu_bitmap_free_run() - free @nr areas of @bits bits back to back
+ * @map: the bitmap
+ * @bit: the first area's first bit
+ * @bits: size of each area in bits
+ * @nr: how many areas
+ *
+ * Checks every area first and frees nothing unless each is a live area
+ * of @bits bits; then one hint update for all of them.
+ *
+ * Context: map->lock held.
+ * Return: 0, or -EINVAL.
+ */
+int xpcpu_bitmap_free_run(struct xpcpu_bitmap *map, int bit, int bits, int nr)
+{
+	int i;
+
+	lockdep_assert_held(map->lock);
+	for (i = 0; i < nr; i++) {
+		int got = bits <= BITS_PER_LONG ?
+			  xpcpu_bitmap_small_area_bits(map, bit + i * bits) :
+			  xpcpu_bitmap_area_bits(map, bit + i * bits);
+
+		if (got != bits)
+			return -EINVAL;
+	}
+	xpcpu_bitmap_give(map, bit, bit + nr * bits, nr);
+	return 0;
 }

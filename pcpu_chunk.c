@@ -9,6 +9,7 @@
  * xpcpu_layout_init() picks the backend at load and fills in each CPU's
  * xpcpu_unit_off.
  */
+#include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -76,9 +77,10 @@ static unsigned long xpcpu_vmap_unit_offset(const struct xpcpu_alloc_info *ai,
 }
 
 /*
- * Allocates every unit's pages on its CPU's node and maps them all, unit
- * after unit, with one vmap(), so that a CPU's unit sits at the same
- * offset from base_addr in every chunk.
+ * Allocates every unit's pages on its CPU's node, zeroed (areas never
+ * handed out need no zeroing then), and maps them all, unit after unit,
+ * with one vmap(), so that a CPU's unit sits at the same offset from
+ * base_addr in every chunk.
  */
 static int xpcpu_vmap_populate(struct xpcpu_chunk *chunk,
 			       const struct xpcpu_alloc_info *ai, gfp_t gfp)
@@ -95,7 +97,8 @@ static int xpcpu_vmap_populate(struct xpcpu_chunk *chunk,
 		struct page **pages = chunk->pages +
 				      xpcpu_unit_page_idx(chunk, unit);
 
-		if (xpcpu_alloc_node_pages(node, gfp, chunk->nr_pages, pages))
+		if (xpcpu_alloc_node_pages(node, gfp | __GFP_ZERO,
+					   chunk->nr_pages, pages))
 			goto err_free_pages;
 	}
 
@@ -132,22 +135,26 @@ static const struct xpcpu_backend xpcpu_vmap_backend = {
  * xpcpu_layout_init() - choose the backend, place every CPU's unit
  * @ai: the layout
  *
- * Sets xpcpu_backend, xpcpu_ptr_bias and each possible CPU's
- * xpcpu_unit_off, so that xpcpu_ptr(ptr, cpu) = ptr + bias + the CPU's
- * unit offset.
+ * Sets xpcpu_backend, xpcpu_ptr_bias, @ai's unit offsets and each
+ * possible CPU's xpcpu_unit_off, so that xpcpu_ptr(ptr, cpu) = ptr +
+ * bias + the offset of the CPU's unit.
  *
  * Context: module init, before the first chunk exists.
  * Return: 0.
  */
-int xpcpu_layout_init(const struct xpcpu_alloc_info *ai)
+int xpcpu_layout_init(struct xpcpu_alloc_info *ai)
 {
 	unsigned int cpu;
+	int unit;
 
 	xpcpu_backend = &xpcpu_vmap_backend;
 	xpcpu_ptr_bias = XPCPU_PTR_BIAS;
+	for (unit = 0; unit < ai->nr_units; unit++)
+		ai->unit_off[unit] = xpcpu_backend->unit_offset(ai,
+							ai->unit_cpu[unit]);
 	for_each_possible_cpu(cpu)
 		per_cpu(xpcpu_unit_off, cpu) = xpcpu_ptr_bias +
-			xpcpu_backend->unit_offset(ai, cpu);
+			ai->unit_off[ai->cpu_unit[cpu]];
 	return 0;
 }
 
@@ -173,6 +180,11 @@ struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, raw_spinlock_t *lock,
 		kfree(chunk);
 		return NULL;
 	}
+	chunk->cached_map = bitmap_zalloc(chunk->map.nr_bits, gfp);
+	if (!chunk->cached_map) {
+		xpcpu_chunk_free_meta(chunk);
+		return NULL;
+	}
 	INIT_LIST_HEAD(&chunk->list);
 	chunk->nr_pages = nr_pages;
 	chunk->slot = -1;
@@ -188,6 +200,7 @@ void xpcpu_chunk_free_meta(struct xpcpu_chunk *chunk)
 {
 	if (!chunk)
 		return;
+	bitmap_free(chunk->cached_map);
 	xpcpu_bitmap_destroy(&chunk->map);
 	kfree(chunk);
 }

@@ -58,6 +58,8 @@
  *                       the parts below in order
  *   (this file)         this header and the exported API; validates
  *                       requests, zeroes new areas, traces
+ *   pcpu_cache.c        per-CPU caches of small free areas in front of
+ *                       the pool
  *   pcpu_modules.c      client modules' static variables (reserved area)
  *   pcpu_pool.c         struct xpcpu_pool: lock, slot lists, the chunk
  *                       index, counters, the balance work, debugfs's view
@@ -91,6 +93,23 @@
  * index, waits for an RCU grace period and frees it, so a chunk found in
  * the index stays alive for the RCU read-side section that found it.
  *
+ * Per-CPU caches (pcpu_cache.c): areas of up to XPCPU_CACHE_MAX_SIZE bytes
+ * come in size classes, and each CPU keeps up to cache_objs free areas per
+ * class, cache_kb bytes in all.  Allocation of a class pops one with
+ * interrupts off and no lock; free finds the chunk in the index under RCU
+ * and the area's size in bound_map without the lock (a live area's bits
+ * do not change until it is freed), and pushes it.  A miss takes half a
+ * class's worth from the pool, a full class gives half back, each under
+ * one hold of the pool lock.  Caches hold areas that are allocated in
+ * their chunk's bitmap; a chunk's cached_map marks them, and every free
+ * claims the area's bit with test_and_set_bit() first, so a double free
+ * of a cached area is caught without the lock.  A CPU's cache is only
+ * touched by that CPU with interrupts off -- hard interrupts, on
+ * PREEMPT_RT too -- by an IPI on that CPU, or by the hotplug teardown
+ * once the CPU is dead; the pool lock nests inside.  The reap work drains
+ * idle caches and, when some chunk holds nothing but cached areas, all of
+ * them; a shrinker drains them under memory pressure.
+ *
  * Non-blocking allocations (no __GFP_DIRECT_RECLAIM) never sleep and never
  * create a chunk: they are served from existing chunks, and a failure
  * schedules the balance work, which keeps spare_chunks empty chunks ready
@@ -99,6 +118,7 @@
  * (a batch, a burst) finds its chunks still there.
  */
 #include <linux/gfp.h>
+#include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -107,14 +127,90 @@
 #define CREATE_TRACE_POINTS
 #include <xpcpu_trace.h>
 
+DEFINE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
+
+/* Most live allocations seen at once: sampled, see struct xpcpu_stats. */
+static u64 xpcpu_max_alloc;
+
+/* Live allocations now, summed over every CPU's counters. */
+static u64 xpcpu_nr_live(void)
+{
+	unsigned long alloc = 0, free = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct xpcpu_cpu_stats *cs = xpcpu_var_ptr(xpcpu_cpu_stats, cpu);
+
+		alloc += READ_ONCE(cs->nr_alloc);
+		free += READ_ONCE(cs->nr_free);
+	}
+	return alloc - free;
+}
+
+static void xpcpu_sample_max_alloc(u64 live)
+{
+	if (live > READ_ONCE(xpcpu_max_alloc))
+		WRITE_ONCE(xpcpu_max_alloc, live);
+}
+
+/* Zero @size bytes at @p; small areas with plain stores, not a string op. */
+static __always_inline void xpcpu_zero(void *p, size_t size)
+{
+	size_t i;
+
+	if (size > XPCPU_CACHE_MAX_SIZE) {
+		memset(p, 0, size);
+	} else if (IS_ALIGNED((unsigned long)p | size, sizeof(u64))) {
+		for (i = 0; i < size / sizeof(u64); i++)
+			WRITE_ONCE(((u64 *)p)[i], 0);
+	} else {
+		for (i = 0; i < size / sizeof(u32); i++)
+			WRITE_ONCE(((u32 *)p)[i], 0);
+	}
+}
+
+/* Zero the @size bytes at unit 0's @addr in every unit. */
+static void xpcpu_zero_every_unit(char *addr, size_t size)
+{
+	const unsigned long *unit_off = xpcpu_ai->unit_off;
+	int unit;
+
+	for (unit = 0; unit < xpcpu_ai->nr_units; unit++)
+		xpcpu_zero(addr + unit_off[unit], size);
+}
+
+/*
+ * An area from the pool, when the caches cannot serve the request: of
+ * the class's size and alignment if it has a class, so that its free can
+ * go to a cache.  Return: 0 with the area in *@obj, or -ENOMEM.
+ */
+static int xpcpu_alloc_from_pool(size_t size, size_t align, int idx,
+				 gfp_t gfp, struct xpcpu_cache_obj *obj)
+{
+	bool is_atomic = !gfpflags_allow_blocking(gfp);
+	size_t area_size = size, area_align = align;
+	unsigned long flags;
+
+	if (idx >= 0) {
+		area_size = xpcpu_cache_class_size(idx);
+		area_align = xpcpu_cache_class_align(idx);
+	}
+	if (xpcpu_pool_alloc(area_size, area_align, gfp, obj))
+		return -ENOMEM;
+	local_irq_save(flags);
+	xpcpu_stats_alloc(size, is_atomic);
+	local_irq_restore(flags);
+	xpcpu_sample_max_alloc(xpcpu_nr_live());
+	return 0;
+}
+
 static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 				      unsigned long caller)
 {
 	bool is_atomic = !gfpflags_allow_blocking(gfp);
-	struct xpcpu_chunk *chunk;
-	void __xpcpu *ptr;
-	unsigned int cpu;
-	int off;
+	struct xpcpu_cache_obj obj;
+	void *addr;
+	int idx;
 
 	if (unlikely(!xpcpu_request_ok(size, align))) {
 		pr_warn_ratelimited("illegal allocation: size %zu align %zu from %pS\n",
@@ -125,20 +221,20 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 	size = ALIGN(size, XPCPU_MIN_ALLOC_SIZE);
 	align = max_t(size_t, align, XPCPU_MIN_ALLOC_SIZE);
 
-	off = xpcpu_pool_alloc(size, align, gfp, &chunk);
-	if (off < 0) {
+	idx = xpcpu_cache_class(size, align);
+	if ((idx < 0 || !xpcpu_cache_alloc(idx, size, is_atomic, &obj)) &&
+	    xpcpu_alloc_from_pool(size, align, idx, gfp, &obj)) {
 		trace_xpcpu_alloc_fail(false, is_atomic, size, align);
 		return NULL;
 	}
 
-	for_each_possible_cpu(cpu)
-		memset(xpcpu_chunk_addr(chunk, cpu, off), 0, size);
-
-	ptr = xpcpu_addr_to_ptr((char *)chunk->base_addr + off);
+	addr = (char *)obj.chunk->base_addr + obj.off;
+	if (!obj.fresh)
+		xpcpu_zero_every_unit(addr, size);
 	trace_xpcpu_alloc(caller, false, is_atomic, size, align,
-			  chunk->base_addr, off, ptr, size * xpcpu_ai->nr_units,
-			  gfp);
-	return ptr;
+			  obj.chunk->base_addr, obj.off, xpcpu_addr_to_ptr(addr),
+			  size * xpcpu_ai->nr_units, gfp);
+	return xpcpu_addr_to_ptr(addr);
 }
 
 /**
@@ -148,11 +244,12 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
  * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM (GFP_NOWAIT,
  *	 GFP_ATOMIC) the call never sleeps and only existing chunks serve it
  *
- * Every possible CPU's copy is zeroed.  A bad @size or @align gets a
- * rate-limited warning that names the caller.
+ * Every possible CPU's copy is zeroed (an area never handed out before
+ * is zero already: chunks are populated with zeroed pages).  A bad @size
+ * or @align gets a rate-limited warning that names the caller.
  *
- * Context: any context if @gfp does not allow blocking, else process
- * context.
+ * Context: any context if @gfp does not allow blocking (hard interrupts
+ * and raw spinlocks included, on PREEMPT_RT too), else process context.
  * Return: a __xpcpu pointer, or NULL.
  */
 void __xpcpu *__xpcpu_alloc_gfp(size_t size, size_t align, gfp_t gfp)
@@ -182,18 +279,31 @@ EXPORT_SYMBOL_GPL(__xpcpu_alloc);
  * A pointer xpcpu did not hand out, or one freed already, gets a
  * rate-limited warning and is ignored; nothing is changed.
  *
- * Context: any context, interrupts disabled included.
+ * Context: any context, interrupts disabled, hard interrupts and raw
+ * spinlocks included, on PREEMPT_RT too.
  */
 void xpcpu_free(void __xpcpu *ptr)
 {
+	void *addr = xpcpu_ptr_to_addr(ptr);
+	unsigned long flags;
 	void *base_addr;
 	int off, ret;
 
 	if (!ptr)
 		return;
 
-	ret = xpcpu_pool_free(xpcpu_ptr_to_addr(ptr), &base_addr, &off);
+	ret = xpcpu_cache_free(addr, &base_addr, &off);
+	if (ret == -EAGAIN) {
+		ret = xpcpu_pool_free(addr, &base_addr, &off);
+		local_irq_save(flags);
+		if (ret >= 0)
+			xpcpu_stats_free();
+		local_irq_restore(flags);
+	}
 	if (ret < 0) {
+		local_irq_save(flags);
+		xpcpu_stats_bad_free();
+		local_irq_restore(flags);
 		pr_warn_ratelimited("%s(%p) from %pS: %s; ignored\n",
 				    __func__, ptr, (void *)_RET_IP_,
 				    ret == -ENOENT ? "not an xpcpu pointer" :
@@ -203,3 +313,49 @@ void xpcpu_free(void __xpcpu *ptr)
 	trace_xpcpu_free(base_addr, off, ptr);
 }
 EXPORT_SYMBOL_GPL(xpcpu_free);
+
+/**
+ * xpcpu_get_stats() - read the allocator's counters
+ * @st: where they go
+ *
+ * Context: any context.
+ */
+void xpcpu_get_stats(struct xpcpu_stats *st)
+{
+	struct xpcpu_pool_stats ps;
+	unsigned long cached_bytes;
+	unsigned int cpu;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		struct xpcpu_cpu_stats *cs = xpcpu_var_ptr(xpcpu_cpu_stats, cpu);
+		unsigned long min = READ_ONCE(cs->min_size);
+
+		st->nr_alloc += READ_ONCE(cs->nr_alloc);
+		st->nr_dealloc += READ_ONCE(cs->nr_free);
+		st->nr_atomic_alloc += READ_ONCE(cs->nr_atomic_alloc);
+		st->nr_bad_free += READ_ONCE(cs->nr_bad_free);
+		if (min && (!st->min_alloc_size || min < st->min_alloc_size))
+			st->min_alloc_size = min;
+		st->max_alloc_size = max_t(u64, st->max_alloc_size,
+					   READ_ONCE(cs->max_size));
+	}
+	st->nr_cur_alloc = st->nr_alloc - st->nr_dealloc;
+	xpcpu_sample_max_alloc(st->nr_cur_alloc);
+	st->nr_max_alloc = READ_ONCE(xpcpu_max_alloc);
+
+	xpcpu_pool_read_stats(&ps);
+	st->nr_atomic_fail = ps.nr_atomic_fail;
+	st->nr_chunks = ps.nr_chunks;
+	st->nr_max_chunks = ps.nr_max_chunks;
+	st->nr_empty_chunks = ps.nr_empty_chunks;
+	st->nr_created = ps.nr_created;
+	st->nr_destroyed = ps.nr_destroyed;
+	st->nr_populated_pages = ps.nr_chunks * xpcpu_ai->unit_pages *
+				 xpcpu_ai->nr_units;
+	st->nr_cached = xpcpu_cache_nr_cached(&cached_bytes);
+	st->cached_bytes = cached_bytes;
+	st->reserved_size = xpcpu_ai->reserved_size;
+	st->reserved_used = ps.reserved_used;
+}
+EXPORT_SYMBOL_GPL(xpcpu_get_stats);

@@ -45,7 +45,7 @@ static void xpcpu_show_chunk(struct seq_file *m,
 
 static void xpcpu_show_alloc_info(struct seq_file *m,
 				  const struct xpcpu_alloc_info *ai,
-				  const struct xpcpu_pool_stats *st)
+				  const struct xpcpu_stats *st)
 {
 	int i, u;
 
@@ -68,9 +68,7 @@ static void xpcpu_show_alloc_info(struct seq_file *m,
 	seq_printf(m, "  %-20s: %12s\n", "backend", xpcpu_backend->name);
 }
 
-static void xpcpu_show_pool_stats(struct seq_file *m,
-				  const struct xpcpu_alloc_info *ai,
-				  const struct xpcpu_pool_stats *st)
+static void xpcpu_show_global(struct seq_file *m, const struct xpcpu_stats *st)
 {
 	seq_puts(m, "Global stats:\n");
 	XPCPU_STAT(m, "nr_alloc", st->nr_alloc);
@@ -87,8 +85,9 @@ static void xpcpu_show_pool_stats(struct seq_file *m,
 	XPCPU_STAT(m, "nr_atomic_alloc", st->nr_atomic_alloc);
 	XPCPU_STAT(m, "nr_atomic_fail", st->nr_atomic_fail);
 	XPCPU_STAT(m, "nr_bad_free", st->nr_bad_free);
-	XPCPU_STAT(m, "nr_populated_pages",
-		   st->nr_chunks * ai->unit_pages * ai->nr_units);
+	XPCPU_STAT(m, "nr_populated_pages", st->nr_populated_pages);
+	XPCPU_STAT(m, "nr_cached", st->nr_cached);
+	XPCPU_STAT(m, "cached_bytes", st->cached_bytes);
 }
 
 static void xpcpu_show_chunks(struct seq_file *m)
@@ -115,15 +114,36 @@ static void xpcpu_show_chunks(struct seq_file *m)
 	kfree(views);
 }
 
+/* Every class a CPU has used, one line each. */
+static void xpcpu_show_caches(struct seq_file *m)
+{
+	struct xpcpu_cache_class_stats cs;
+	unsigned int cpu;
+	int idx, size;
+
+	seq_printf(m, "Caches: %s, %u areas per class, %u KiB per CPU\n",
+		   xpcpu_cache_enabled() ? "on" : "off", xpcpu_cache_objs,
+		   READ_ONCE(xpcpu_cache_params.max_kb));
+	for_each_possible_cpu(cpu) {
+		for (idx = 0; idx < XPCPU_CACHE_NR_CLASSES; idx++) {
+			size = xpcpu_cache_class_stats(cpu, idx, &cs);
+			if (!cs.nr && !cs.hits && !cs.misses)
+				continue;
+			seq_printf(m, "  cpu%-3u class %3d  cached %4lu  hits %lu  misses %lu  refills %lu  flushes %lu\n",
+				   cpu, size, cs.nr, cs.hits, cs.misses,
+				   cs.refills, cs.flushes);
+		}
+	}
+}
+
 static int xpcpu_stats_show(struct seq_file *m, void *v)
 {
-	const struct xpcpu_alloc_info *ai = xpcpu_ai;
-	struct xpcpu_pool_stats st;
+	struct xpcpu_stats st;
 	unsigned int cpu;
 
-	xpcpu_pool_read_stats(&st);
-	xpcpu_show_alloc_info(m, ai, &st);
-	xpcpu_show_pool_stats(m, ai, &st);
+	xpcpu_get_stats(&st);
+	xpcpu_show_alloc_info(m, xpcpu_ai, &st);
+	xpcpu_show_global(m, &st);
 
 	seq_puts(m, "Per CPU:\n");
 	for_each_possible_cpu(cpu) {
@@ -133,6 +153,7 @@ static int xpcpu_stats_show(struct seq_file *m, void *v)
 			   cpu, cpu_to_node(cpu), READ_ONCE(cs->nr_alloc),
 			   READ_ONCE(cs->nr_free));
 	}
+	xpcpu_show_caches(m);
 	xpcpu_show_chunks(m);
 	return 0;
 }

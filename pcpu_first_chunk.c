@@ -72,8 +72,10 @@ struct xpcpu_alloc_info *xpcpu_build_alloc_info(size_t static_size,
 	ai->cpu_unit = kcalloc(nr_cpu_ids, sizeof(*ai->cpu_unit), GFP_KERNEL);
 	ai->unit_cpu = kcalloc(num_possible_cpus(), sizeof(*ai->unit_cpu),
 			       GFP_KERNEL);
+	ai->unit_off = kcalloc(num_possible_cpus(), sizeof(*ai->unit_off),
+			       GFP_KERNEL);
 	ai->groups = kcalloc(nr_node_ids, sizeof(*ai->groups), GFP_KERNEL);
-	if (!ai->cpu_unit || !ai->unit_cpu || !ai->groups)
+	if (!ai->cpu_unit || !ai->unit_cpu || !ai->unit_off || !ai->groups)
 		goto err_free;
 
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
@@ -103,6 +105,7 @@ void xpcpu_free_alloc_info(struct xpcpu_alloc_info *ai)
 	if (!ai)
 		return;
 	kfree(ai->groups);
+	kfree(ai->unit_off);
 	kfree(ai->unit_cpu);
 	kfree(ai->cpu_unit);
 	kfree(ai);
@@ -142,6 +145,7 @@ int xpcpu_first_chunk_create(const struct xpcpu_alloc_info *ai,
 	}
 
 	first->is_first = true;
+	first->fresh_off = ai->unit_size;	/* zeroing it is cheap */
 	xpcpu_bitmap_reset(&first->map, reserved_end, ai->unit_size);
 	reserved->is_reserved = true;
 	reserved->base_addr = first->base_addr;

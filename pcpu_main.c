@@ -9,6 +9,8 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include <xpcpu_internal.h>
 
@@ -28,6 +30,46 @@ MODULE_PARM_DESC(spare_chunks, "Empty chunks the balance work keeps ready for at
 
 module_param_named(empty_decay_ms, xpcpu_pool.empty_decay_ms, uint, 0644);
 MODULE_PARM_DESC(empty_decay_ms, "Milliseconds an empty chunk beyond spare_chunks stays before it is freed (default 1000)");
+
+static bool caches = true;
+
+static int xpcpu_param_set_caches(const char *val,
+				  const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret)
+		return ret;
+	/* Before init, only record it: init starts the caches that way. */
+	if (xpcpu_ai) {
+		ret = xpcpu_cache_set_enabled(on);
+		if (ret)
+			return ret;
+	}
+	caches = on;
+	return 0;
+}
+
+static int xpcpu_param_get_caches(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", xpcpu_cache_enabled() ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops xpcpu_caches_ops = {
+	.set = xpcpu_param_set_caches,
+	.get = xpcpu_param_get_caches,
+};
+module_param_cb(caches, &xpcpu_caches_ops, NULL, 0644);
+MODULE_PARM_DESC(caches, "Per-CPU caches of small free areas: Y or N; N drains them (default Y)");
+
+static unsigned int cache_objs = 32;
+module_param(cache_objs, uint, 0444);
+MODULE_PARM_DESC(cache_objs, "Free areas a CPU caches per size class, at most (2-1024, default 32)");
+
+module_param_named(cache_kb, xpcpu_cache_params.max_kb, uint, 0644);
+MODULE_PARM_DESC(cache_kb, "KiB per CPU that one CPU's caches hold, at most (default 16)");
 
 static int __init xpcpu_init(void)
 {
@@ -57,15 +99,21 @@ static int __init xpcpu_init(void)
 	ret = xpcpu_pool_init(first, reserved);
 	if (ret)
 		goto err_destroy_first;
-	ret = xpcpu_debugfs_init();
+	ret = xpcpu_cache_init(cache_objs, caches);
 	if (ret)
 		goto err_pool_exit;
+	ret = xpcpu_debugfs_init();
+	if (ret)
+		goto err_cache_exit;
 
-	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s backend\n",
+	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s backend; caches %s\n",
 		ai->nr_units, ai->nr_groups, ai->unit_size, ai->static_size,
-		ai->reserved_size, ai->dyn_size, xpcpu_backend->name);
+		ai->reserved_size, ai->dyn_size, xpcpu_backend->name,
+		caches ? "on" : "off");
 	return 0;
 
+err_cache_exit:
+	xpcpu_cache_exit();
 err_pool_exit:
 	xpcpu_pool_exit();
 err_destroy_first:
@@ -81,6 +129,7 @@ static void __exit xpcpu_exit(void)
 	struct xpcpu_chunk *reserved = xpcpu_pool.reserved;
 
 	xpcpu_debugfs_exit();
+	xpcpu_cache_exit();
 	xpcpu_modules_release_all();
 	xpcpu_pool_exit();
 	xpcpu_first_chunk_destroy(xpcpu_ai, first, reserved);

@@ -7,6 +7,7 @@
  * can fit a request; free finds the chunk through the index.  debugfs
  * gets a read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views()).
  */
+#include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/maple_tree.h>
@@ -31,34 +32,20 @@ struct xpcpu_pool xpcpu_pool = {
 	.empty_decay_ms = 1000,
 };
 
-DEFINE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
-
 /*
  * Counters, after mm/percpu-internal.h's pcpu_stats_*() helpers: every
  * change of xpcpu_pool.stats goes through one of these, under the lock.
  */
-static inline void xpcpu_stats_area_alloc(size_t size, bool is_atomic)
+static inline void xpcpu_stats_area_take(int nr)
 {
-	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
-
 	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_this_ptr(__xpcpu_var(xpcpu_cpu_stats))->nr_alloc++;
-	st->nr_alloc++;
-	st->nr_cur_alloc++;
-	st->nr_max_alloc = max(st->nr_max_alloc, st->nr_cur_alloc);
-	if (!st->min_alloc_size || size < st->min_alloc_size)
-		st->min_alloc_size = size;
-	st->max_alloc_size = max_t(u64, st->max_alloc_size, size);
-	if (is_atomic)
-		st->nr_atomic_alloc++;
+	xpcpu_pool.stats.nr_areas += nr;
 }
 
-static inline void xpcpu_stats_area_free(void)
+static inline void xpcpu_stats_area_release(int nr)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_this_ptr(__xpcpu_var(xpcpu_cpu_stats))->nr_free++;
-	xpcpu_pool.stats.nr_dealloc++;
-	xpcpu_pool.stats.nr_cur_alloc--;
+	xpcpu_pool.stats.nr_areas -= nr;
 }
 
 static inline void xpcpu_stats_chunk_link(void)
@@ -147,12 +134,6 @@ static void xpcpu_balance_queue(bool urgent)
 	queue_delayed_work(system_wq, &xpcpu_pool.balance_work, delay);
 }
 
-/* The chunk whose unit 0 contains @addr, or NULL.  Under RCU. */
-static struct xpcpu_chunk *xpcpu_chunk_lookup(void *addr)
-{
-	return mtree_load(&xpcpu_pool.index, (unsigned long)addr);
-}
-
 /*
  * Put a new chunk on the index and a slot.  The index comes first, from
  * process context (it may allocate); nothing can point into the chunk
@@ -232,6 +213,8 @@ static void xpcpu_pool_destroy_list(struct list_head *list)
 		base = (unsigned long)chunk->base_addr;
 		mtree_erase(&xpcpu_pool.index, base);
 	}
+	/* Per-CPU caches of the last chunk looked up must look again. */
+	WRITE_ONCE(xpcpu_pool.freed_gen, xpcpu_pool.freed_gen + 1);
 	synchronize_rcu();
 	list_for_each_entry_safe(chunk, tmp, list, list) {
 		list_del(&chunk->list);
@@ -244,24 +227,26 @@ static void xpcpu_pool_destroy_list(struct list_head *list)
 }
 
 /*
- * Allocate @size bytes at @align from the first chunk, in slot order,
- * that fits, and count it.
- * Return: the area's unit offset and its chunk in *@chunkp, or -ENOSPC.
+ * Allocate @nr areas of @size bytes at @align, back to back, from the
+ * first chunk in slot order that fits them, and count them.
+ * Return: the first area's chunk, unit offset and freshness in *@obj,
+ * and 0; or -ENOSPC.
  */
-static int xpcpu_alloc_from_slots(size_t size, size_t align, bool is_atomic,
-				  struct xpcpu_chunk **chunkp)
+static int xpcpu_alloc_from_slots(size_t size, size_t align, int nr,
+				  struct xpcpu_cache_obj *obj)
 {
 	int bits = xpcpu_off_to_bit(size), align_bits = xpcpu_off_to_bit(align);
 	struct xpcpu_chunk *chunk;
 	int slot, bit;
 
 	lockdep_assert_held(&xpcpu_pool.lock);
-	for (slot = xpcpu_size_to_slot(size); slot < xpcpu_pool.nr_slots;
+	for (slot = xpcpu_size_to_slot(nr * size); slot < xpcpu_pool.nr_slots;
 	     slot++) {
 		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
 			bool was_empty = xpcpu_chunk_is_empty(chunk);
 
-			bit = xpcpu_bitmap_alloc(&chunk->map, bits, align_bits);
+			bit = xpcpu_bitmap_alloc_run(&chunk->map, bits,
+						     align_bits, nr);
 			if (bit < 0)
 				continue;
 			if (was_empty) {
@@ -271,26 +256,31 @@ static int xpcpu_alloc_from_slots(size_t size, size_t align, bool is_atomic,
 					xpcpu_balance_queue(true);
 			}
 			xpcpu_chunk_relocate(chunk);
-			xpcpu_stats_area_alloc(size, is_atomic);
-			*chunkp = chunk;
-			return xpcpu_bit_to_off(bit);
+			xpcpu_stats_area_take(nr);
+			obj->chunk = chunk;
+			obj->off = xpcpu_bit_to_off(bit);
+			/* Pages come zeroed; what was never taken still is. */
+			obj->fresh = obj->off >= chunk->fresh_off;
+			chunk->fresh_off = max_t(int, chunk->fresh_off,
+						 obj->off + nr * size);
+			return 0;
 		}
 	}
-	if (is_atomic)
-		xpcpu_pool.stats.nr_atomic_fail++;
 	return -ENOSPC;
 }
 
 static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
-			      struct xpcpu_chunk **chunkp)
+			      struct xpcpu_cache_obj *obj)
 {
 	unsigned long flags;
-	int off;
+	int ret;
 
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	off = xpcpu_alloc_from_slots(size, align, is_atomic, chunkp);
+	ret = xpcpu_alloc_from_slots(size, align, 1, obj);
+	if (ret && is_atomic)
+		xpcpu_pool.stats.nr_atomic_fail++;
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-	return off;
+	return ret;
 }
 
 /**
@@ -298,7 +288,7 @@ static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
  * @size: bytes, a multiple of 4, at most XPCPU_MAX_ALLOC_SIZE
  * @align: alignment, a power of two from 4 to PAGE_SIZE
  * @gfp: without __GFP_DIRECT_RECLAIM, only existing chunks serve it
- * @chunkp: the area's chunk goes here
+ * @obj: the area's chunk, unit offset and freshness go here
  *
  * A blocking allocation that no chunk can serve creates one, under
  * grow_mutex; a non-blocking one that fails asks the balance work for
@@ -306,18 +296,18 @@ static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
  *
  * Context: any context if @gfp does not allow blocking, else process
  * context.
- * Return: the area's offset in its unit, or -ENOMEM.
+ * Return: 0 or -ENOMEM.
  */
 int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
-		     struct xpcpu_chunk **chunkp)
+		     struct xpcpu_cache_obj *obj)
 {
 	bool is_atomic = !gfpflags_allow_blocking(gfp);
 	gfp_t chunk_gfp = gfp & (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
-	int off;
+	int ret;
 
-	off = xpcpu_alloc_locked(size, align, is_atomic, chunkp);
-	if (off >= 0)
-		return off;
+	ret = xpcpu_alloc_locked(size, align, is_atomic, obj);
+	if (!ret)
+		return 0;
 	if (is_atomic) {
 		xpcpu_balance_queue(true);
 		return -ENOMEM;
@@ -325,11 +315,39 @@ int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
 
 	mutex_lock(&xpcpu_pool.grow_mutex);
 	/* Someone may have made room while we waited. */
-	off = xpcpu_alloc_locked(size, align, false, chunkp);
-	if (off < 0 && !xpcpu_pool_grow(chunk_gfp))
-		off = xpcpu_alloc_locked(size, align, false, chunkp);
+	ret = xpcpu_alloc_locked(size, align, false, obj);
+	if (ret && !xpcpu_pool_grow(chunk_gfp))
+		ret = xpcpu_alloc_locked(size, align, false, obj);
 	mutex_unlock(&xpcpu_pool.grow_mutex);
-	return off < 0 ? -ENOMEM : off;
+	return ret ? -ENOMEM : 0;
+}
+
+/* @nr areas of @chunk went back to its bitmap: count them, relocate it. */
+static void xpcpu_chunk_released(struct xpcpu_chunk *chunk, int nr)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_stats_area_release(nr);
+	if (xpcpu_chunk_is_empty(chunk)) {
+		xpcpu_chunk_became_empty(chunk);
+		if (xpcpu_pool.stats.nr_empty_chunks >
+		    READ_ONCE(xpcpu_pool.spare_chunks))
+			xpcpu_balance_queue(false);
+	}
+	xpcpu_chunk_relocate(chunk);
+}
+
+/**
+ * xpcpu_pool_lookup() - the chunk whose unit 0 contains @addr
+ * @addr: any address
+ *
+ * Context: in an RCU read-side section (interrupts off is one), which
+ * keeps the chunk alive: xpcpu_pool_destroy_list() erases a chunk from
+ * the index and bumps freed_gen, then waits for a grace period.
+ * Return: the chunk, or NULL.
+ */
+struct xpcpu_chunk *xpcpu_pool_lookup(void *addr)
+{
+	return mtree_load(&xpcpu_pool.index, (unsigned long)addr);
 }
 
 /**
@@ -339,8 +357,8 @@ int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
  * @offp: the area's unit offset goes here
  *
  * Changes nothing unless @addr starts a live area: a pointer into no
- * chunk, into a hidden part, inside an area or to a free area is only
- * counted in nr_bad_free.
+ * chunk, into a hidden part, inside an area, to a free area or to one
+ * that a per-CPU cache holds is rejected.
  *
  * Context: any context.
  * Return: the area's size in bytes, -ENOENT if @addr is in no chunk,
@@ -350,37 +368,154 @@ int xpcpu_pool_free(void *addr, void **base_addr, int *offp)
 {
 	struct xpcpu_chunk *chunk;
 	unsigned long flags;
-	int off, bits = -ENOENT;
+	int off, bit, bits = -ENOENT;
+
+	rcu_read_lock();
+	chunk = xpcpu_pool_lookup(addr);
+	if (!chunk)
+		goto out;
+	off = addr - chunk->base_addr;
+	bit = xpcpu_off_to_bit(off);
+	bits = -EINVAL;
+	if (!IS_ALIGNED(off, XPCPU_MIN_ALLOC_SIZE) ||
+	    test_and_set_bit(bit, chunk->cached_map))
+		goto out;
 
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	rcu_read_lock();
-	chunk = xpcpu_chunk_lookup(addr);
-	rcu_read_unlock();
-	if (chunk) {
-		off = addr - chunk->base_addr;
-		bits = -EINVAL;
-		if (IS_ALIGNED(off, XPCPU_MIN_ALLOC_SIZE))
-			bits = xpcpu_bitmap_free(&chunk->map,
-						 xpcpu_off_to_bit(off));
-	}
-	if (bits < 0) {
-		xpcpu_pool.stats.nr_bad_free++;
-		raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-		return bits;
-	}
-
-	xpcpu_stats_area_free();
-	if (xpcpu_chunk_is_empty(chunk)) {
-		xpcpu_chunk_became_empty(chunk);
-		if (xpcpu_pool.stats.nr_empty_chunks >
-		    READ_ONCE(xpcpu_pool.spare_chunks))
-			xpcpu_balance_queue(false);
-	}
-	xpcpu_chunk_relocate(chunk);
+	bits = xpcpu_bitmap_free(&chunk->map, bit);
+	if (bits >= 0)
+		xpcpu_chunk_released(chunk, 1);
+	/* Before the lock goes: an allocation must not see the claim. */
+	xpcpu_chunk_unclaim(chunk, off);
 	*base_addr = chunk->base_addr;
 	*offp = off;
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-	return xpcpu_bit_to_off(bits);
+out:
+	rcu_read_unlock();
+	return bits < 0 ? bits : xpcpu_bit_to_off(bits);
+}
+
+/**
+ * xpcpu_pool_alloc_batch() - areas for a per-CPU cache
+ * @size: bytes of each, a class size
+ * @align: their alignment, a power of two that divides @size
+ * @objs: room for @nr areas
+ * @nr: how many to take, at most
+ *
+ * One hold of the lock, existing chunks only: back to back in one chunk
+ * if some chunk has room for all of them, else in smaller runs.  Every
+ * area comes back claimed in its chunk's cached_map.
+ *
+ * Context: any context.
+ * Return: the number of areas in @objs.
+ */
+int xpcpu_pool_alloc_batch(int size, int align, struct xpcpu_cache_obj *objs,
+			   int nr)
+{
+	struct xpcpu_cache_obj run_obj;
+	int n = 0, run = nr, i, off;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	while (n < nr && run) {
+		run = min(run, nr - n);
+		if (xpcpu_alloc_from_slots(size, align, run, &run_obj)) {
+			run /= 2;
+			continue;
+		}
+		for (i = 0, off = run_obj.off; i < run; i++, off += size) {
+			/* A bogus free of a new area may have claimed it. */
+			if (test_and_set_bit(xpcpu_off_to_bit(off),
+					     run_obj.chunk->cached_map))
+				continue;
+			objs[n] = run_obj;
+			objs[n++].off = off;
+		}
+	}
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	return n;
+}
+
+/*
+ * Free the areas of @objs[0..nr), all of @size bytes, in runs of
+ * neighbours in the same chunk: a cache hands them back in the order it
+ * took them, so areas freed in (or against) allocation order come back
+ * as one run.
+ */
+static void xpcpu_free_runs(struct xpcpu_cache_obj *objs, int nr, int size)
+{
+	int bits = xpcpu_off_to_bit(size), i, k, step, first;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	for (i = 0; i < nr; i += k) {
+		struct xpcpu_chunk *chunk = objs[i].chunk;
+
+		first = objs[i].off;
+		step = size;
+		if (i + 1 < nr && objs[i + 1].off == first - size)
+			step = -size;
+		for (k = 1; i + k < nr && objs[i + k].chunk == chunk &&
+		     objs[i + k].off == first + k * step; k++)
+			;
+		if (step < 0)
+			first = objs[i + k - 1].off;
+		if (WARN_ON_ONCE(xpcpu_bitmap_free_run(&chunk->map,
+						       xpcpu_off_to_bit(first),
+						       bits, k)))
+			continue;
+		xpcpu_chunk_released(chunk, k);
+	}
+}
+
+/**
+ * xpcpu_pool_free_batch() - take back areas a per-CPU cache held
+ * @objs: the areas, claimed in their chunks' cached_map
+ * @nr: how many
+ * @size: bytes of each
+ *
+ * Neighbours go back as one run; one hold of the lock.  The claims are
+ * let go after the areas are free, before the lock is.
+ *
+ * Context: any context.
+ */
+void xpcpu_pool_free_batch(struct xpcpu_cache_obj *objs, int nr, int size)
+{
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	xpcpu_free_runs(objs, nr, size);
+	/* Before the lock goes: an allocation must not see the claims. */
+	for (i = 0; i < nr; i++)
+		xpcpu_chunk_unclaim(objs[i].chunk, objs[i].off);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+}
+
+/**
+ * xpcpu_pool_nr_pinned_chunks() - chunks that only caches keep
+ *
+ * Return: the number of chunks, the first not included, whose every
+ * area sits in some per-CPU cache.
+ */
+int xpcpu_pool_nr_pinned_chunks(void)
+{
+	struct xpcpu_chunk *chunk;
+	unsigned long flags;
+	int slot, nr = 0;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
+		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
+			if (chunk->is_first || !chunk->map.nr_alloc)
+				continue;
+			if (bitmap_weight(chunk->cached_map,
+					  chunk->map.nr_bits) ==
+			    chunk->map.nr_alloc)
+				nr++;
+		}
+	}
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	return nr;
 }
 
 /**

@@ -62,6 +62,60 @@ void __xpcpu *__xpcpu_alloc_gfp(size_t size, size_t align, gfp_t gfp);
 void xpcpu_free(void __xpcpu *ptr);
 
 /**
+ * struct xpcpu_stats - the allocator's counters, from xpcpu_get_stats()
+ * @nr_alloc: allocations served
+ * @nr_dealloc: areas freed
+ * @nr_cur_alloc: live allocations (areas held by the per-CPU caches are
+ *	not live)
+ * @nr_max_alloc: most live allocations seen at once (sampled when an
+ *	allocation misses the caches and when the counters are read)
+ * @nr_atomic_alloc: non-blocking allocations served
+ * @nr_atomic_fail: non-blocking allocations that failed
+ * @nr_bad_free: xpcpu_free() calls rejected (double, foreign, interior)
+ * @min_alloc_size: smallest size served, in bytes (rounded up to 4)
+ * @max_alloc_size: largest size served
+ * @nr_chunks: chunks, the first included
+ * @nr_max_chunks: most chunks at once
+ * @nr_empty_chunks: chunks without a live or cached area, the first not
+ *	included
+ * @nr_created: chunks created
+ * @nr_destroyed: chunks freed
+ * @nr_populated_pages: pages of all chunks, every CPU's unit included
+ * @nr_cached: free areas held by the per-CPU caches
+ * @cached_bytes: their bytes per CPU
+ * @reserved_size: bytes of the reserved area (static variables of
+ *	client modules)
+ * @reserved_used: bytes of it in use
+ *
+ * The same fields as the kernel's percpu_stats (mm/percpu-stats.c) and a
+ * few more.  Counters are summed over CPUs without stopping them: exact
+ * when nothing allocates or frees meanwhile.
+ */
+struct xpcpu_stats {
+	u64 nr_alloc;
+	u64 nr_dealloc;
+	u64 nr_cur_alloc;
+	u64 nr_max_alloc;
+	u64 nr_atomic_alloc;
+	u64 nr_atomic_fail;
+	u64 nr_bad_free;
+	u64 min_alloc_size;
+	u64 max_alloc_size;
+	u64 nr_chunks;
+	u64 nr_max_chunks;
+	u64 nr_empty_chunks;
+	u64 nr_created;
+	u64 nr_destroyed;
+	u64 nr_populated_pages;
+	u64 nr_cached;
+	u64 cached_bytes;
+	u64 reserved_size;
+	u64 reserved_used;
+};
+
+void xpcpu_get_stats(struct xpcpu_stats *st);
+
+/**
  * xpcpu_alloc() - allocate one zeroed object of @type per possible CPU
  * @type: the object's type; its size and alignment are used
  *

@@ -9,6 +9,7 @@
 #define _XPCPU_BITMAP_H
 
 #include <linux/bitops.h>
+#include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
@@ -88,6 +89,38 @@ static inline int xpcpu_bit_in_block(int bit)
 	return bit & (XPCPU_BITS_PER_BLOCK - 1);
 }
 
+/**
+ * xpcpu_bitmap_small_area_bits() - size of a small live area at @bit
+ * @map: the bitmap
+ * @bit: the area's first bit
+ *
+ * Like xpcpu_bitmap_area_bits() for areas of at most BITS_PER_LONG bits,
+ * and cheaper: the end is found in one word-sized window of bound_map.
+ * Each word is read once, so it may run without map->lock: a live area's
+ * bits do not change until it is freed.
+ *
+ * Return: the size in bits; 0 if a live area longer than BITS_PER_LONG
+ * bits starts at @bit; -EINVAL if no live area starts there.
+ */
+static inline int xpcpu_bitmap_small_area_bits(const struct xpcpu_bitmap *map,
+					       int bit)
+{
+	const unsigned long *bound = map->bound_map;
+	unsigned int next = bit + 1, shift = next % BITS_PER_LONG;
+	unsigned long window;
+
+	if (bit < xpcpu_off_to_bit(map->start_offset) ||
+	    bit >= xpcpu_off_to_bit(map->end_offset))
+		return -EINVAL;
+	if (!test_bit(bit, map->alloc_map) || !test_bit(bit, bound))
+		return -EINVAL;
+	window = READ_ONCE(bound[BIT_WORD(next)]) >> shift;
+	if (shift && BIT_WORD(next) + 1 < BITS_TO_LONGS(map->nr_bits + 1))
+		window |= READ_ONCE(bound[BIT_WORD(next) + 1]) <<
+			  (BITS_PER_LONG - shift);
+	return window ? __ffs(window) + 1 : 0;
+}
+
 int xpcpu_bitmap_init(struct xpcpu_bitmap *map, int nr_pages,
 		      raw_spinlock_t *lock, gfp_t gfp);
 void xpcpu_bitmap_destroy(struct xpcpu_bitmap *map);
@@ -96,7 +129,10 @@ void xpcpu_bitmap_reset(struct xpcpu_bitmap *map, int start_offset,
 int xpcpu_bitmap_find_fit(const struct xpcpu_bitmap *map, int bits,
 			  int align_bits);
 int xpcpu_bitmap_alloc(struct xpcpu_bitmap *map, int bits, int align_bits);
+int xpcpu_bitmap_alloc_run(struct xpcpu_bitmap *map, int bits, int align_bits,
+			   int nr);
 int xpcpu_bitmap_free(struct xpcpu_bitmap *map, int bit);
+int xpcpu_bitmap_free_run(struct xpcpu_bitmap *map, int bit, int bits, int nr);
 int xpcpu_bitmap_area_bits(const struct xpcpu_bitmap *map, int bit);
 void xpcpu_block_scan(const unsigned long *map, int start, int nr_bits,
 		      struct xpcpu_block_md *md);

@@ -12,6 +12,7 @@
 
 #include <linux/cache.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -56,6 +57,7 @@ struct xpcpu_alloc_info {
 	int nr_groups;			/* one per node with possible CPUs */
 	int *cpu_unit;			/* unit of each CPU, -1 if impossible */
 	int *unit_cpu;			/* CPU of each unit */
+	unsigned long *unit_off;	/* each unit's distance from unit 0 */
 	struct xpcpu_group_info *groups; /* nr_groups entries */
 };
 
@@ -67,11 +69,13 @@ struct xpcpu_alloc_info {
  */
 struct xpcpu_chunk {
 	struct xpcpu_bitmap map;	/* areas of unit 0's range, pool lock */
+	unsigned long *cached_map;	/* area starts held by caches, atomic */
 	struct list_head list;		/* on a pool slot, pool lock */
 	void *base_addr;		/* unit 0's start */
 	struct page **pages;		/* backend: its pages, NULL if borrowed */
 	int nr_pages;			/* pages per unit */
 	int slot;			/* current slot, -1 if not listed */
+	int fresh_off;			/* from here on never taken: still zero */
 	unsigned long empty_since;	/* jiffies when it last became empty */
 	int id;				/* creation number, for reports */
 	bool is_first;			/* first chunk: never destroyed */
@@ -101,24 +105,17 @@ struct xpcpu_backend {
 /*
  * struct xpcpu_pool_stats - the pool's counters, all under the pool lock
  *
- * The fields of the kernel's percpu_stats (mm/percpu-stats.c), kept
- * whether or not the kernel has CONFIG_PERCPU_STATS.
+ * The chunk fields of the kernel's percpu_stats (mm/percpu-stats.c);
+ * the per-allocation counters are per CPU (struct xpcpu_cpu_stats).
  */
 struct xpcpu_pool_stats {
-	u64 nr_alloc;			/* allocations served */
-	u64 nr_dealloc;			/* areas freed */
-	u64 nr_cur_alloc;		/* live areas */
-	u64 nr_max_alloc;		/* most live areas at once */
+	u64 nr_areas;			/* areas taken, cached ones included */
 	u64 nr_chunks;			/* chunks, the first included */
 	u64 nr_max_chunks;		/* most chunks at once */
 	u64 nr_empty_chunks;		/* empty chunks besides the first */
 	u64 nr_created;			/* chunks created */
 	u64 nr_destroyed;		/* chunks destroyed */
-	u64 min_alloc_size;		/* smallest size asked for */
-	u64 max_alloc_size;		/* largest size asked for */
-	u64 nr_atomic_alloc;		/* non-blocking allocations served */
 	u64 nr_atomic_fail;		/* non-blocking allocations failed */
-	u64 nr_bad_free;		/* rejected xpcpu_free() calls */
 	u64 reserved_used;		/* bytes of the reserved area in use */
 };
 
@@ -141,6 +138,7 @@ struct xpcpu_pool {
 	struct delayed_work balance_work; /* keeps spares, frees decayed */
 	unsigned int spare_chunks;	/* parameter: empty chunks kept */
 	unsigned int empty_decay_ms;	/* parameter: empty lifetime */
+	unsigned long freed_gen;	/* bumped before a chunk is freed */
 	bool balance_force;		/* next balance ignores the decay */
 	bool dying;			/* unloading: no more balance work */
 };
@@ -157,10 +155,107 @@ struct xpcpu_chunk_view {
 	bool is_first;			/* the first chunk */
 };
 
-/* Per-CPU activity, a DEFINE_XPCPU variable of xpcpu itself. */
+/*
+ * struct xpcpu_cpu_stats - one CPU's allocations and frees
+ *
+ * A DEFINE_XPCPU() variable of xpcpu itself, changed only by its CPU
+ * with interrupts off (xpcpu_stats_*()); xpcpu_get_stats() sums them.
+ */
 struct xpcpu_cpu_stats {
-	unsigned long nr_alloc;		/* allocations made on this CPU */
-	unsigned long nr_free;		/* frees made on this CPU */
+	unsigned long nr_alloc;		/* allocations served on this CPU */
+	unsigned long nr_free;		/* frees done on this CPU */
+	unsigned long nr_atomic_alloc;	/* of those, non-blocking ones */
+	unsigned long nr_bad_free;	/* rejected frees */
+	unsigned long min_size;		/* smallest size served, 0 if none */
+	unsigned long max_size;		/* largest size served */
+};
+
+/*
+ * The per-CPU caches (pcpu_cache.c): classes of every 4 bytes up to
+ * XPCPU_CACHE_FINE_MAX, then every 16 bytes up to XPCPU_CACHE_MAX_SIZE.
+ */
+#define XPCPU_CACHE_MAX_SIZE	256
+#define XPCPU_CACHE_FINE_MAX	64
+#define XPCPU_CACHE_NR_CLASSES	(XPCPU_CACHE_FINE_MAX / XPCPU_MIN_ALLOC_SIZE + \
+				 (XPCPU_CACHE_MAX_SIZE - XPCPU_CACHE_FINE_MAX) / 16)
+/* The reap work's period while some cache holds areas. */
+#define XPCPU_CACHE_REAP_MS	1000
+
+/**
+ * xpcpu_cache_class_size() - bytes of every area of a class
+ * @idx: the class
+ *
+ * Return: the size.
+ */
+static inline int xpcpu_cache_class_size(int idx)
+{
+	if (idx < XPCPU_CACHE_FINE_MAX / XPCPU_MIN_ALLOC_SIZE)
+		return (idx + 1) * XPCPU_MIN_ALLOC_SIZE;
+	return XPCPU_CACHE_FINE_MAX + (idx + 1 - XPCPU_CACHE_FINE_MAX /
+				       XPCPU_MIN_ALLOC_SIZE) * 16;
+}
+
+/**
+ * xpcpu_cache_class_align() - alignment of every area of a class
+ * @idx: the class
+ *
+ * Return: the largest power of two that divides its size.
+ */
+static inline int xpcpu_cache_class_align(int idx)
+{
+	int size = xpcpu_cache_class_size(idx);
+
+	return size & -size;
+}
+
+/**
+ * xpcpu_cache_class() - the class that serves a request, if any
+ * @size: bytes, a multiple of 4
+ * @align: alignment, a power of two
+ *
+ * Return: the smallest class of at least @size bytes, or -1 when that
+ * class's areas are not aligned to @align or @size has no class.
+ */
+static inline int xpcpu_cache_class(size_t size, size_t align)
+{
+	int idx;
+
+	if (size > XPCPU_CACHE_MAX_SIZE)
+		return -1;
+	if (size <= XPCPU_CACHE_FINE_MAX)
+		idx = size / XPCPU_MIN_ALLOC_SIZE - 1;
+	else
+		idx = XPCPU_CACHE_FINE_MAX / XPCPU_MIN_ALLOC_SIZE - 1 +
+		      DIV_ROUND_UP(size - XPCPU_CACHE_FINE_MAX, 16);
+	return align <= xpcpu_cache_class_align(idx) ? idx : -1;
+}
+
+/*
+ * struct xpcpu_cache_obj - a free area held by a cache
+ */
+struct xpcpu_cache_obj {
+	struct xpcpu_chunk *chunk;	/* its chunk */
+	int off;			/* its unit offset */
+	bool fresh;			/* never handed out: still zero */
+};
+
+/*
+ * struct xpcpu_cache_class_stats - one CPU's counters for one class
+ */
+struct xpcpu_cache_class_stats {
+	unsigned long nr;		/* areas cached now */
+	unsigned long hits;		/* allocations served from the cache */
+	unsigned long misses;		/* allocations that found it empty */
+	unsigned long refills;		/* batches taken from the pool */
+	unsigned long flushes;		/* batches given back to the pool */
+};
+
+/*
+ * struct xpcpu_cache_params - the caches' run-time knobs
+ */
+struct xpcpu_cache_params {
+	unsigned int max_kb;		/* parameter cache_kb: bytes per CPU */
+	atomic_long_t nr_shrinks;	/* shrinker scans that drained */
 };
 
 /* pcpu_main.c: the layout, fixed at load */
@@ -169,7 +264,7 @@ extern struct xpcpu_alloc_info *xpcpu_ai;
 /* pcpu_chunk.c: chunk lifetime through the backend, pointer encoding */
 extern unsigned long xpcpu_ptr_bias;
 extern const struct xpcpu_backend *xpcpu_backend;
-int xpcpu_layout_init(const struct xpcpu_alloc_info *ai);
+int xpcpu_layout_init(struct xpcpu_alloc_info *ai);
 struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, raw_spinlock_t *lock,
 					   gfp_t gfp);
 void xpcpu_chunk_free_meta(struct xpcpu_chunk *chunk);
@@ -178,14 +273,38 @@ struct xpcpu_chunk *xpcpu_chunk_create(const struct xpcpu_alloc_info *ai,
 void xpcpu_chunk_destroy(struct xpcpu_chunk *chunk,
 			 const struct xpcpu_alloc_info *ai);
 
+/* pcpu_core.c: the API's per-CPU counters */
+DECLARE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
+
+/* pcpu_cache.c: per-CPU caches of small free areas */
+extern struct xpcpu_cache_params xpcpu_cache_params;
+extern unsigned int xpcpu_cache_objs;
+int xpcpu_cache_init(unsigned int objs, bool on);
+void xpcpu_cache_exit(void);
+bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
+		       struct xpcpu_cache_obj *obj);
+int xpcpu_cache_free(void *addr, void **base_addr, int *offp);
+int xpcpu_cache_set_enabled(bool on);
+bool xpcpu_cache_enabled(void);
+void xpcpu_cache_drain_now(void);
+void xpcpu_cache_reap_now(void);
+unsigned long xpcpu_cache_shrink(void);
+unsigned long xpcpu_cache_nr_cached(unsigned long *bytes);
+int xpcpu_cache_class_stats(unsigned int cpu, int idx,
+			    struct xpcpu_cache_class_stats *st);
+
 /* pcpu_pool.c: the chunks, their index and the balance work */
 extern struct xpcpu_pool xpcpu_pool;
-DECLARE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
 int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved);
 void xpcpu_pool_exit(void);
+struct xpcpu_chunk *xpcpu_pool_lookup(void *addr);
 int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
-		     struct xpcpu_chunk **chunkp);
+		     struct xpcpu_cache_obj *obj);
 int xpcpu_pool_free(void *addr, void **base_addr, int *offp);
+int xpcpu_pool_alloc_batch(int size, int align, struct xpcpu_cache_obj *objs,
+			   int nr);
+void xpcpu_pool_free_batch(struct xpcpu_cache_obj *objs, int nr, int size);
+int xpcpu_pool_nr_pinned_chunks(void);
 void __xpcpu *xpcpu_pool_reserved_alloc(size_t size, size_t align);
 void xpcpu_pool_reserved_free(void __xpcpu *ptr);
 void xpcpu_pool_balance(bool force);
@@ -240,6 +359,68 @@ static inline void xpcpu_copy_to_every_cpu(void __xpcpu *dst, const void *src,
 
 	for_each_possible_cpu(cpu)
 		memcpy(xpcpu_ptr(dst, cpu), src, size);
+}
+
+/*
+ * An area's start bit in its chunk's cached_map is held by whoever is
+ * freeing the area and by the cache it sits in.  Claim it before a free
+ * of an area of @bits <= BITS_PER_LONG bits: fails if a cache holds the
+ * area (a double free) or if the area changed meanwhile.  Fully ordered,
+ * so a claim after an unclaim sees the alloc bits the unclaimer cleared
+ * before; and whoever gives an area back to the bitmap unclaims it before
+ * dropping the pool lock, so an allocation never finds a claimed area.
+ */
+static inline int xpcpu_chunk_claim(struct xpcpu_chunk *chunk, int bit,
+				    int bits)
+{
+	if (test_and_set_bit(bit, chunk->cached_map))
+		return -EINVAL;
+	if (xpcpu_bitmap_small_area_bits(&chunk->map, bit) != bits) {
+		clear_bit(bit, chunk->cached_map);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Let go of the claim on the area at unit offset @off. */
+static inline void xpcpu_chunk_unclaim(struct xpcpu_chunk *chunk, int off)
+{
+	/* Order the area's bitmap changes before the bit a claimer tests. */
+	smp_mb__before_atomic();
+	clear_bit(xpcpu_off_to_bit(off), chunk->cached_map);
+}
+
+/*
+ * The API's counters, after mm/percpu-internal.h's pcpu_stats_*(): each
+ * CPU counts its own, with interrupts off.
+ */
+static inline struct xpcpu_cpu_stats *xpcpu_this_cpu_stats(void)
+{
+	lockdep_assert_irqs_disabled();
+	return xpcpu_this_ptr(__xpcpu_var(xpcpu_cpu_stats));
+}
+
+static inline void xpcpu_stats_alloc(size_t size, bool is_atomic)
+{
+	struct xpcpu_cpu_stats *cs = xpcpu_this_cpu_stats();
+
+	cs->nr_alloc++;
+	if (is_atomic)
+		cs->nr_atomic_alloc++;
+	if (!cs->min_size || size < cs->min_size)
+		cs->min_size = size;
+	if (size > cs->max_size)
+		cs->max_size = size;
+}
+
+static inline void xpcpu_stats_free(void)
+{
+	xpcpu_this_cpu_stats()->nr_free++;
+}
+
+static inline void xpcpu_stats_bad_free(void)
+{
+	xpcpu_this_cpu_stats()->nr_bad_free++;
 }
 
 /*

@@ -67,9 +67,9 @@ static void unreg(struct kunit *test, char *start)
 
 static u64 reserved_used(void)
 {
-	struct xpcpu_pool_stats st;
+	struct xpcpu_stats st;
 
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	return st.reserved_used;
 }
 

@@ -199,13 +199,28 @@ static int hotplug_cpu(void)
 	return cpu > 0 && cpu < nr_cpu_ids ? cpu : -1;
 }
 
+/* Turn the caches off and on while the workers run. */
+static int toggle_caches(struct kunit *test, unsigned long deadline)
+{
+	bool was_on = xpcpu_cache_enabled();
+	int toggles = 0;
+
+	while (time_before(jiffies, deadline)) {
+		KUNIT_EXPECT_EQ(test, xpcpu_cache_set_enabled(toggles & 1), 0);
+		toggles++;
+		msleep(20);
+	}
+	xpcpu_cache_set_enabled(was_on);
+	return toggles;
+}
+
 static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
-		       bool hotplug)
+		       bool hotplug, bool toggle)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
 	int nr = num_online_cpus(), i, cpu = -1, cycles = 0;
 	struct stress_worker *w;
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 	u64 seed = xpcpu_test_seed();
 
 	if (hotplug) {
@@ -215,8 +230,9 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 	}
 	w = kunit_kcalloc(test, nr, sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w);
+	xpcpu_cache_drain_now();
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	KUNIT_ASSERT_EQ(test, check_slots(test), 0);
 
 	for (i = 0; i < nr; i++) {
@@ -254,6 +270,12 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 		msleep(50);
 	}
 
+	if (toggle) {
+		cycles = toggle_caches(test, deadline);
+		kunit_info(test, "caches toggled %d times", cycles);
+		KUNIT_EXPECT_GT(test, cycles, 2);
+	}
+
 	/* kthread_stop() ends a worker's loop at once: wait for the end. */
 	while (time_before(jiffies, deadline))
 		msleep(20);
@@ -274,26 +296,34 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 		KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
 	}
 
+	xpcpu_cache_drain_now();
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_cur_alloc, st0.nr_cur_alloc);
+	KUNIT_EXPECT_EQ(test, st1.nr_cached, 0ULL);
 	KUNIT_EXPECT_EQ(test, st1.nr_bad_free, st0.nr_bad_free);
 	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
 }
 
 static void xpcpu_test_stress_alloc_free_concurrent(struct kunit *test)
 {
-	run_stress(test, 2000, false, false);
+	run_stress(test, 2000, false, false, false);
 }
 
 static void xpcpu_test_stress_atomic_irqs_off_concurrent(struct kunit *test)
 {
-	run_stress(test, 1500, true, false);
+	run_stress(test, 1500, true, false, false);
+}
+
+/* Caches turned off (drained) and on under a multi-CPU load. */
+static void xpcpu_test_stress_cache_toggle(struct kunit *test)
+{
+	run_stress(test, 2000, true, false, true);
 }
 
 static void xpcpu_test_stress_cpu_hotplug(struct kunit *test)
 {
-	run_stress(test, 4000, true, true);
+	run_stress(test, 4000, true, true, false);
 }
 
 static int xpcpu_stress_test_suite_init(struct kunit_suite *suite)
@@ -305,6 +335,7 @@ static int xpcpu_stress_test_suite_init(struct kunit_suite *suite)
 static struct kunit_case xpcpu_stress_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_stress_alloc_free_concurrent),
 	KUNIT_CASE(xpcpu_test_stress_atomic_irqs_off_concurrent),
+	KUNIT_CASE(xpcpu_test_stress_cache_toggle),
 	KUNIT_CASE(xpcpu_test_stress_cpu_hotplug),
 	{}
 };

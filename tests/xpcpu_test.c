@@ -83,6 +83,7 @@ static void set_spare(struct kunit *test, unsigned int spare)
 		priv->old_spare = old;
 		priv->spare_changed = true;
 	}
+	xpcpu_cache_drain_now();
 	xpcpu_pool_balance(true);
 }
 
@@ -206,12 +207,12 @@ static unsigned long nr_switches(void)
 static void xpcpu_test_alloc_atomic_irqs_off(struct kunit *test)
 {
 	void __xpcpu *p[16];
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 	unsigned long flags, sw;
 	bool irqs_off;
 	int i;
 
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	local_irq_save(flags);
 	sw = nr_switches();
 	for (i = 0; i < ARRAY_SIZE(p); i++)
@@ -220,7 +221,7 @@ static void xpcpu_test_alloc_atomic_irqs_off(struct kunit *test)
 	irqs_off = irqs_disabled();
 	sw = nr_switches() - sw;
 	local_irq_restore(flags);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 
 	KUNIT_EXPECT_TRUE(test, irqs_off);
 	KUNIT_EXPECT_EQ(test, sw, 0UL);
@@ -267,7 +268,7 @@ static void xpcpu_test_alloc_atomic_under_spinlock(struct kunit *test)
 static void xpcpu_test_free_irqs_off(struct kunit *test)
 {
 	void __xpcpu *p[16];
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 	unsigned long flags;
 	int i;
 
@@ -275,14 +276,14 @@ static void xpcpu_test_free_irqs_off(struct kunit *test)
 		p[i] = t_alloc(test, 100, 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	local_irq_save(flags);
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		xpcpu_free(p[i]);
 	local_irq_restore(flags);
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		t_forget(test, p[i]);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_dealloc - st0.nr_dealloc,
 			(u64)ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, st0.nr_cur_alloc - st1.nr_cur_alloc,
@@ -293,16 +294,16 @@ static void xpcpu_test_free_irqs_off(struct kunit *test)
 /* Without a spare chunk, an atomic request no chunk fits fails. */
 static void xpcpu_test_alloc_atomic_never_creates_chunk(struct kunit *test)
 {
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 	void __xpcpu *p;
 
 	set_spare(test, 0);
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 0ULL);
 	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_NOWAIT);
 	KUNIT_EXPECT_NULL(test, p);
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_created, st0.nr_created);
 	KUNIT_EXPECT_EQ(test, st1.nr_atomic_fail, st0.nr_atomic_fail + 1);
 	if (p)
@@ -312,23 +313,23 @@ static void xpcpu_test_alloc_atomic_never_creates_chunk(struct kunit *test)
 /* With spare chunks, an atomic 64 KiB request is served at once. */
 static void xpcpu_test_alloc_atomic_uses_spare_chunk(struct kunit *test)
 {
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 	void __xpcpu *p;
 
 	set_spare(test, 1);
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 1ULL);
 	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_ATOMIC);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, all_zero(p, XPCPU_MAX_ALLOC_SIZE));
 	/* The balance work replaces the spare that was used. */
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_empty_chunks, 1ULL);
 	KUNIT_EXPECT_EQ(test, st1.nr_chunks, st0.nr_chunks + 1);
 	t_free(test, p);
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_chunks, st0.nr_chunks);
 	KUNIT_EXPECT_EQ(test, st1.nr_empty_chunks, 1ULL);
 }
@@ -338,15 +339,15 @@ static void xpcpu_test_alloc_atomic_uses_spare_chunk(struct kunit *test)
 static void xpcpu_test_alloc_new_chunk_when_exhausted(struct kunit *test)
 {
 	void __xpcpu *p[3];
-	struct xpcpu_pool_stats st0, st;
+	struct xpcpu_stats st0, st;
 	int i;
 
 	set_spare(test, 0);
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
 		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-		xpcpu_pool_read_stats(&st);
+		xpcpu_get_stats(&st);
 		KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks + i + 1);
 		KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + i + 1);
 	}
@@ -358,21 +359,21 @@ static void xpcpu_test_alloc_new_chunk_when_exhausted(struct kunit *test)
 static void xpcpu_test_balance_releases_empty_chunks(struct kunit *test)
 {
 	void __xpcpu *p[3];
-	struct xpcpu_pool_stats st0, st;
+	struct xpcpu_stats st0, st;
 	int i;
 
 	set_spare(test, 0);
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
 		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		t_free(test, p[i]);
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_GE(test, st.nr_chunks, st0.nr_chunks);
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks);
 	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, 0ULL);
 	KUNIT_EXPECT_EQ(test, st.nr_destroyed - st0.nr_destroyed,
@@ -390,13 +391,13 @@ static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 	const unsigned int decay_ms = 300;
 	struct api_priv *priv = test->priv;
 	void __xpcpu *p[3];
-	struct xpcpu_pool_stats st0, st;
+	struct xpcpu_stats st0, st;
 	int i;
 
 	set_spare(test, 0);
 	priv->old_decay = xchg(&xpcpu_pool.empty_decay_ms, decay_ms);
 	priv->decay_changed = true;
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
 		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
@@ -406,19 +407,19 @@ static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 
 	/* Young: a balance run keeps them, and they are reused. */
 	xpcpu_pool_balance(false);
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, (u64)ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, st.nr_destroyed, st0.nr_destroyed);
 	p[0] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p[0]);
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + ARRAY_SIZE(p));
 	t_free(test, p[0]);
 
 	/* Decayed: the next balance run frees every one of them. */
 	msleep(decay_ms + 100);
 	xpcpu_pool_balance(false);
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, 0ULL);
 	KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks);
 	KUNIT_EXPECT_EQ(test, st.nr_destroyed - st0.nr_destroyed,
@@ -529,13 +530,13 @@ KUNIT_ARRAY_PARAM(bad_request, bad_requests, bad_request_desc);
 static void xpcpu_test_alloc_bad_input_null(struct kunit *test)
 {
 	const struct bad_request *r = test->param_value;
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 	void __xpcpu *p, *q;
 
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	p = t_alloc(test, r->size, r->align, GFP_KERNEL);
 	q = t_alloc(test, r->size, r->align, GFP_NOWAIT);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_NULL(test, p);
 	KUNIT_EXPECT_NULL(test, q);
 	KUNIT_EXPECT_EQ(test, st1.nr_alloc, st0.nr_alloc);
@@ -574,11 +575,11 @@ static void xpcpu_test_alloc_alignment_honoured(struct kunit *test)
 /* Free @bad: counted as a bad free, nothing else changes, checker green. */
 static void expect_bad_free(struct kunit *test, void __xpcpu *bad)
 {
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	xpcpu_free(bad);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_bad_free, st0.nr_bad_free + 1);
 	st1.nr_bad_free = st0.nr_bad_free;
 	KUNIT_EXPECT_EQ_MSG(test, memcmp(&st0, &st1, sizeof(st0)), 0,
@@ -651,11 +652,11 @@ static void xpcpu_test_free_static_var_ignored(struct kunit *test)
 
 static void xpcpu_test_free_null_ignored(struct kunit *test)
 {
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	xpcpu_free(NULL);
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, memcmp(&st0, &st1, sizeof(st0)), 0);
 }
 
@@ -673,17 +674,17 @@ static unsigned long cpu_stats_allocs(void)
 
 static void xpcpu_test_stats_count_alloc_free(struct kunit *test)
 {
-	struct xpcpu_pool_stats st0, st1, st2;
+	struct xpcpu_stats st0, st1, st2;
 	unsigned long cpu_allocs = cpu_stats_allocs();
 	void __xpcpu *p[5];
 	int i;
 
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
 		p[i] = t_alloc(test, 8 << i, 8, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_alloc - st0.nr_alloc, (u64)ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, st1.nr_cur_alloc - st0.nr_cur_alloc,
 			(u64)ARRAY_SIZE(p));
@@ -694,7 +695,7 @@ static void xpcpu_test_stats_count_alloc_free(struct kunit *test)
 			(unsigned long)ARRAY_SIZE(p));
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		t_free(test, p[i]);
-	xpcpu_pool_read_stats(&st2);
+	xpcpu_get_stats(&st2);
 	KUNIT_EXPECT_EQ(test, st2.nr_dealloc - st1.nr_dealloc,
 			(u64)ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, st2.nr_cur_alloc, st0.nr_cur_alloc);
@@ -712,13 +713,13 @@ static void xpcpu_test_chunk_create_fail_no_leak(struct kunit *test)
 {
 	int pages = xpcpu_ai->nr_units * xpcpu_ai->unit_pages;
 	const int fail_at[] = { 1, xpcpu_ai->unit_pages + 1, pages };
-	struct xpcpu_pool_stats st0, st1;
+	struct xpcpu_stats st0, st1;
 	unsigned long free0, free1;
 	long leak_if_any = 0;
 	int i, round;
 
 	set_spare(test, 0);
-	xpcpu_pool_read_stats(&st0);
+	xpcpu_get_stats(&st0);
 	free0 = free_pages_now();
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < ARRAY_SIZE(fail_at); i++) {
@@ -737,7 +738,7 @@ static void xpcpu_test_chunk_create_fail_no_leak(struct kunit *test)
 		}
 	}
 	free1 = free_pages_now();
-	xpcpu_pool_read_stats(&st1);
+	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_chunks, st0.nr_chunks);
 	KUNIT_EXPECT_EQ(test, st1.nr_created, st0.nr_created);
 	KUNIT_EXPECT_EQ(test, st1.nr_cur_alloc, st0.nr_cur_alloc);
@@ -868,12 +869,12 @@ static void xpcpu_test_trace_events_fire(struct kunit *test)
 static int xpcpu_test_init(struct kunit *test)
 {
 	struct api_priv *priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
-	struct xpcpu_pool_stats st;
+	struct xpcpu_stats st;
 
 	if (!priv)
 		return -ENOMEM;
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	priv->nr_cur_alloc = st.nr_cur_alloc;
 	test->priv = priv;
 	return 0;
@@ -882,7 +883,7 @@ static int xpcpu_test_init(struct kunit *test)
 static void xpcpu_test_exit(struct kunit *test)
 {
 	struct api_priv *priv = test->priv;
-	struct xpcpu_pool_stats st;
+	struct xpcpu_stats st;
 
 	while (priv->nr_live)
 		xpcpu_free(priv->live[--priv->nr_live]);
@@ -891,8 +892,9 @@ static void xpcpu_test_exit(struct kunit *test)
 		xchg(&xpcpu_pool.spare_chunks, priv->old_spare);
 	if (priv->decay_changed)
 		xchg(&xpcpu_pool.empty_decay_ms, priv->old_decay);
+	xpcpu_cache_drain_now();
 	xpcpu_pool_balance(true);
-	xpcpu_pool_read_stats(&st);
+	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ_MSG(test, st.nr_cur_alloc, priv->nr_cur_alloc,
 			    "the case left allocations behind");
 	KUNIT_EXPECT_EQ(test, check_slots(test), 0);

@@ -245,10 +245,15 @@ int xpcpu_test_check_chunk(struct kunit *test, const struct xpcpu_chunk *chunk)
 int xpcpu_test_check_slots(struct kunit *test)
 {
 	struct xpcpu_chunk *chunk;
-	u64 nr_chunks = 0, nr_live = 0, nr_empty = 0, nr_first = 0;
+	u64 nr_chunks = 0, nr_areas = 0, nr_empty = 0, nr_first = 0;
+	u64 nr_claimed = 0;
+	struct xpcpu_pool_stats ps;
+	struct xpcpu_stats st;
 	unsigned long flags;
 	int slot, errs = 0;
 
+	/* Areas are live or cached: only exact while nothing runs. */
+	xpcpu_get_stats(&st);
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
 	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
 		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
@@ -266,23 +271,36 @@ int xpcpu_test_check_slots(struct kunit *test)
 				errs++;
 			}
 			errs += xpcpu_test_check_chunk(test, chunk);
-			nr_live += chunk->map.nr_alloc;
+			nr_areas += chunk->map.nr_alloc;
+			nr_claimed += bitmap_weight(chunk->cached_map,
+						    chunk->map.nr_bits);
 			nr_first += chunk->is_first;
 			if (!chunk->is_first && !chunk->map.nr_alloc)
 				nr_empty++;
 		}
 	}
 	errs += xpcpu_test_check_chunk(test, xpcpu_pool.reserved);
-	if (nr_first != 1 || nr_chunks != xpcpu_pool.stats.nr_chunks ||
-	    nr_live != xpcpu_pool.stats.nr_cur_alloc ||
-	    nr_empty != xpcpu_pool.stats.nr_empty_chunks) {
-		kunit_err(test, "check_slots: lists hold %llu chunks (%llu first, %llu empty) with %llu areas; stats say %llu chunks, %llu empty, %llu areas",
-			  nr_chunks, nr_first, nr_empty, nr_live,
-			  xpcpu_pool.stats.nr_chunks, xpcpu_pool.stats.nr_empty_chunks,
-			  xpcpu_pool.stats.nr_cur_alloc);
+	ps = xpcpu_pool.stats;
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+
+	if (nr_first != 1 || nr_chunks != ps.nr_chunks ||
+	    nr_areas != ps.nr_areas || nr_empty != ps.nr_empty_chunks) {
+		kunit_err(test, "check_slots: lists hold %llu chunks (%llu first, %llu empty) with %llu areas; pool stats say %llu chunks, %llu empty, %llu areas",
+			  nr_chunks, nr_first, nr_empty, nr_areas,
+			  ps.nr_chunks, ps.nr_empty_chunks, ps.nr_areas);
 		errs++;
 	}
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	if (nr_areas != st.nr_cur_alloc + st.nr_cached) {
+		kunit_err(test, "check_slots: %llu areas taken, but %llu live and %llu cached",
+			  nr_areas, st.nr_cur_alloc, st.nr_cached);
+		errs++;
+	}
+	/* Every cached area is claimed, and only those. */
+	if (nr_claimed != st.nr_cached) {
+		kunit_err(test, "check_slots: %llu areas claimed in cached_map, %llu cached",
+			  nr_claimed, st.nr_cached);
+		errs++;
+	}
 	return errs;
 }
 

@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU caches of free areas in front of the pool, after the page
+ * allocator's per-CPU lists and SLUB's per-CPU arrays: small areas are
+ * freed into, and allocated from, an array of this CPU's own with
+ * interrupts off and no lock; a miss refills half an array, and a full
+ * array flushes half of itself, under one hold of the pool lock.
+ *
+ * Size classes: every multiple of 4 bytes up to 64 bytes, then every 16
+ * bytes up to XPCPU_CACHE_MAX_SIZE.  An area of a class is exactly the
+ * class's size and aligned to its largest power-of-two divisor, so it
+ * serves any request of up to that size whose alignment is no larger.
+ * Free learns an area's size from its chunk's bound_map, read without the
+ * lock: the bits of a live area do not change until it is freed.
+ *
+ * Double frees stay exact: a chunk's cached_map has a bit set for every
+ * area that sits in some cache, claimed with test_and_set_bit() by every
+ * free (cached or not) and cleared when the area is handed out again or
+ * goes back to the bitmap (after its alloc bits are cleared, so a free
+ * that claims the bit afterwards sees the area gone).
+ *
+ * Memory stays bounded and returnable: cache_objs areas per class and
+ * cache_kb bytes per CPU at most; the reap work drains caches that were
+ * idle for a period, and all of them when some chunk holds nothing but
+ * cached areas; a CPU going down has its cache drained, a shrinker drains
+ * them under memory pressure, and turning the caches off (or unloading)
+ * drains everything.
+ *
+ * Locking: a CPU's cache is touched only by that CPU with interrupts off
+ * (hard interrupts also on PREEMPT_RT), by IPIs running on that CPU, or,
+ * once the CPU is dead, by its hotplug teardown.  The pool lock nests
+ * inside: refill and flush take it with interrupts already off.
+ */
+#include <linux/cpuhotplug.h>
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
+#include <linux/percpu.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/workqueue.h>
+
+#include <xpcpu_internal.h>
+#include <xpcpu_trace.h>
+
+/*
+ * struct xpcpu_cache_class - one CPU's free areas of one size class
+ */
+struct xpcpu_cache_class {
+	unsigned int nr;		/* areas cached now */
+	struct xpcpu_cache_obj *objs;	/* room for cache_objs areas */
+	unsigned long hits;		/* allocations served from objs */
+	unsigned long misses;		/* allocations that found it empty */
+	unsigned long refills;		/* batches taken from the pool */
+	unsigned long flushes;		/* batches given back to the pool */
+};
+
+/*
+ * struct xpcpu_cache - the caches of one CPU
+ */
+struct xpcpu_cache {
+	unsigned int bytes;		/* bytes per CPU cached, all classes */
+	bool used;			/* touched since the last reap */
+	struct xpcpu_chunk *last_chunk;	/* the chunk of the last free */
+	unsigned long last_gen;		/* pool.freed_gen when it was found */
+	struct xpcpu_cache_class cls[XPCPU_CACHE_NR_CLASSES]; /* by class */
+	struct xpcpu_cache_obj objs[];	/* the classes' arrays, back to back */
+};
+
+static DEFINE_PER_CPU(struct xpcpu_cache *, xpcpu_cache_pcp);
+
+/* Free finds a cached class's area end in one word of bound_map. */
+static_assert(XPCPU_CACHE_MAX_SIZE / XPCPU_MIN_ALLOC_SIZE <= BITS_PER_LONG);
+
+/* Caches in use: read with interrupts off, changed with every CPU drained. */
+static bool xpcpu_cache_on;
+/* Serializes turning the caches on and off, and their teardown. */
+static DEFINE_MUTEX(xpcpu_cache_mutex);
+static bool xpcpu_cache_ready;		/* set up, cache_mutex */
+static enum cpuhp_state xpcpu_cache_hp_state;
+
+static void xpcpu_cache_reap_workfn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(xpcpu_cache_reap_work, xpcpu_cache_reap_workfn);
+
+struct xpcpu_cache_params xpcpu_cache_params = {
+	.max_kb = 16,
+};
+
+/* Areas per class and CPU (parameter cache_objs), fixed at load. */
+unsigned int xpcpu_cache_objs __ro_after_init;
+
+/* The class an area of @size bytes at unit offset @off belongs to, or -1. */
+static int xpcpu_area_class(int size, int off)
+{
+	int cls = xpcpu_cache_class(size, XPCPU_MIN_ALLOC_SIZE);
+
+	if (cls < 0 || xpcpu_cache_class_size(cls) != size ||
+	    !IS_ALIGNED(off, xpcpu_cache_class_align(cls)))
+		return -1;
+	return cls;
+}
+
+/* Up to half a class, within what the byte budget leaves. */
+static int xpcpu_cache_batch(const struct xpcpu_cache *c, int size)
+{
+	unsigned int budget = READ_ONCE(xpcpu_cache_params.max_kb) << 10;
+	unsigned int room = budget > c->bytes ? (budget - c->bytes) / size : 0;
+
+	return clamp_t(int, min(room, xpcpu_cache_objs / 2), 0,
+		       xpcpu_cache_objs);
+}
+
+/*
+ * Take a batch for @cls from the pool.
+ * Context: interrupts off, on the cache's CPU.
+ * Return: whether the class has an area now.
+ */
+static bool xpcpu_cache_refill(struct xpcpu_cache *c, int idx)
+{
+	struct xpcpu_cache_class *cls = &c->cls[idx];
+	int size = xpcpu_cache_class_size(idx);
+	int nr = max(xpcpu_cache_batch(c, size), 1);
+
+	lockdep_assert_irqs_disabled();
+	nr = xpcpu_pool_alloc_batch(size, xpcpu_cache_class_align(idx), cls->objs,
+				    nr);
+	if (!nr)
+		return false;
+	cls->nr = nr;
+	cls->refills++;
+	c->bytes += nr * size;
+	return true;
+}
+
+/*
+ * Give the oldest @nr areas of @cls back to the pool.
+ * Context: interrupts off, on the cache's CPU (or the CPU is dead).
+ */
+static void xpcpu_cache_flush(struct xpcpu_cache *c, int idx, unsigned int nr)
+{
+	struct xpcpu_cache_class *cls = &c->cls[idx];
+
+	nr = min(nr, cls->nr);
+	if (!nr)
+		return;
+	xpcpu_pool_free_batch(cls->objs, nr, xpcpu_cache_class_size(idx));
+	cls->nr -= nr;
+	memmove(cls->objs, cls->objs + nr, cls->nr * sizeof(*cls->objs));
+	cls->flushes++;
+	c->bytes -= nr * xpcpu_cache_class_size(idx);
+}
+
+/* Flush every class of @c. */
+static void xpcpu_cache_drain(struct xpcpu_cache *c)
+{
+	int idx;
+
+	for (idx = 0; idx < XPCPU_CACHE_NR_CLASSES; idx++)
+		xpcpu_cache_flush(c, idx, c->cls[idx].nr);
+	c->used = false;
+}
+
+static void xpcpu_cache_drain_local(void *info)
+{
+	xpcpu_cache_drain(this_cpu_read(xpcpu_cache_pcp));
+}
+
+/* Drain every online CPU's cache, each on its own CPU. */
+static void xpcpu_cache_drain_all(void)
+{
+	on_each_cpu(xpcpu_cache_drain_local, NULL, 1);
+}
+
+/* Keep the reap work coming while some cache may hold areas. */
+static void xpcpu_cache_reap_arm(void)
+{
+	if (!delayed_work_pending(&xpcpu_cache_reap_work))
+		queue_delayed_work(system_wq, &xpcpu_cache_reap_work,
+				   msecs_to_jiffies(XPCPU_CACHE_REAP_MS));
+}
+
+/**
+ * xpcpu_cache_alloc() - an area of class @idx from this CPU's cache
+ * @idx: the class, from xpcpu_cache_class()
+ * @size: the size asked for, for the counters
+ * @is_atomic: the request may not sleep, for the counters
+ * @obj: the area goes here
+ *
+ * Refills from existing chunks on a miss; never creates a chunk.
+ *
+ * Context: any context.
+ * Return: true with the area in @obj, counted as allocated; false when
+ * the caches are off or no existing chunk has room.
+ */
+bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
+		       struct xpcpu_cache_obj *obj)
+{
+	struct xpcpu_cache_class *cls;
+	struct xpcpu_cache *c;
+	unsigned long flags;
+	bool found = false;
+
+	local_irq_save(flags);
+	if (!READ_ONCE(xpcpu_cache_on))
+		goto out;
+	c = this_cpu_read(xpcpu_cache_pcp);
+	cls = &c->cls[idx];
+	c->used = true;
+	if (likely(cls->nr)) {
+		cls->hits++;
+	} else {
+		cls->misses++;
+		if (!xpcpu_cache_refill(c, idx))
+			goto out;
+		xpcpu_cache_reap_arm();
+	}
+	*obj = cls->objs[--cls->nr];
+	c->bytes -= xpcpu_cache_class_size(idx);
+	xpcpu_chunk_unclaim(obj->chunk, obj->off);
+	xpcpu_stats_alloc(size, is_atomic);
+	found = true;
+out:
+	local_irq_restore(flags);
+	return found;
+}
+
+/*
+ * Put a claimed area on this CPU's class @idx, flushing half of the
+ * class first when it or the byte budget is full.
+ * Return: false if it still does not fit (the caller frees it).
+ */
+static bool xpcpu_cache_push(struct xpcpu_cache *c, int idx,
+			     struct xpcpu_chunk *chunk, int off)
+{
+	struct xpcpu_cache_class *cls = &c->cls[idx];
+	unsigned int budget = READ_ONCE(xpcpu_cache_params.max_kb) << 10;
+	int size = xpcpu_cache_class_size(idx);
+
+	if (cls->nr == xpcpu_cache_objs || c->bytes + size > budget) {
+		xpcpu_cache_flush(c, idx, max(cls->nr / 2, 1U));
+		if (c->bytes + size > budget)
+			return false;
+	}
+	if (!c->bytes)
+		xpcpu_cache_reap_arm();
+	cls->objs[cls->nr].chunk = chunk;
+	cls->objs[cls->nr].off = off;
+	cls->objs[cls->nr++].fresh = false;
+	c->bytes += size;
+	c->used = true;
+	return true;
+}
+
+/*
+ * The chunk of @addr: the one of this CPU's last free if @addr is in it
+ * and no chunk was freed since, else the pool's index.
+ * Context: interrupts off, which keeps the chunk alive (an RCU reader).
+ */
+static struct xpcpu_chunk *xpcpu_cache_lookup(struct xpcpu_cache *c,
+					      void *addr)
+{
+	struct xpcpu_chunk *chunk = c->last_chunk;
+	unsigned long gen = READ_ONCE(xpcpu_pool.freed_gen);
+
+	if (chunk && c->last_gen == gen &&
+	    (unsigned long)(addr - chunk->base_addr) < xpcpu_ai->unit_size)
+		return chunk;
+	chunk = xpcpu_pool_lookup(addr);
+	if (chunk) {
+		c->last_chunk = chunk;
+		c->last_gen = gen;
+	}
+	return chunk;
+}
+
+/**
+ * xpcpu_cache_free() - free an area into this CPU's cache
+ * @addr: unit 0's address of the area
+ * @base_addr: its chunk's base goes here (for tracing)
+ * @offp: its unit offset goes here
+ *
+ * Context: any context.
+ * Return: 0 when the area went to the cache (and was counted as freed),
+ * -EAGAIN when it is not for a cache (the caches are off, its size is no
+ * class's, or the cache is full): the caller frees it to the pool;
+ * -ENOENT when @addr is in no chunk, -EINVAL when it starts no live area.
+ */
+int xpcpu_cache_free(void *addr, void **base_addr, int *offp)
+{
+	struct xpcpu_chunk *chunk;
+	struct xpcpu_cache *c;
+	unsigned long flags;
+	int off, bit, bits, idx, ret = -EAGAIN;
+
+	local_irq_save(flags);
+	if (!READ_ONCE(xpcpu_cache_on))
+		goto out;
+	c = this_cpu_read(xpcpu_cache_pcp);
+	chunk = xpcpu_cache_lookup(c, addr);
+	if (!chunk) {
+		ret = -ENOENT;
+		goto out;
+	}
+	off = addr - chunk->base_addr;
+	bit = xpcpu_off_to_bit(off);
+	bits = IS_ALIGNED(off, XPCPU_MIN_ALLOC_SIZE) ?
+	       xpcpu_bitmap_small_area_bits(&chunk->map, bit) : -EINVAL;
+	if (bits <= 0) {
+		ret = bits ? -EINVAL : -EAGAIN;	/* longer: not cacheable */
+		goto out;
+	}
+	idx = xpcpu_area_class(xpcpu_bit_to_off(bits), off);
+	if (idx < 0)
+		goto out;
+	ret = xpcpu_chunk_claim(chunk, bit, bits);
+	if (ret)
+		goto out;
+	if (!xpcpu_cache_push(c, idx, chunk, off)) {
+		xpcpu_chunk_unclaim(chunk, off);
+		ret = -EAGAIN;
+		goto out;
+	}
+	xpcpu_stats_free();
+	*base_addr = chunk->base_addr;
+	*offp = off;
+out:
+	local_irq_restore(flags);
+	return ret;
+}
+
+/* Drain the caches of CPUs that did not use them since the last reap. */
+static bool xpcpu_cache_idle(int cpu, void *info)
+{
+	struct xpcpu_cache *c = per_cpu(xpcpu_cache_pcp, cpu);
+
+	if (!READ_ONCE(c->bytes))
+		return false;
+	if (READ_ONCE(c->used)) {
+		WRITE_ONCE(c->used, false);
+		*(bool *)info = true;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Every XPCPU_CACHE_REAP_MS while some cache holds areas: drain the caches
+ * that were idle, and all of them when a chunk holds nothing but cached
+ * areas (the balance work can then free it once it decays).
+ */
+static void xpcpu_cache_reap_workfn(struct work_struct *work)
+{
+	bool busy = false;
+
+	mutex_lock(&xpcpu_cache_mutex);
+	if (!READ_ONCE(xpcpu_cache_on))
+		goto out;
+	on_each_cpu_cond(xpcpu_cache_idle, xpcpu_cache_drain_local, &busy,
+			 true);
+	if (xpcpu_pool_nr_pinned_chunks()) {
+		xpcpu_cache_drain_all();
+		busy = false;
+	}
+	if (busy)
+		xpcpu_cache_reap_arm();
+out:
+	mutex_unlock(&xpcpu_cache_mutex);
+}
+
+/* A dead CPU's cache goes back to the pool. */
+static int xpcpu_cache_cpu_dead(unsigned int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	xpcpu_cache_drain(per_cpu(xpcpu_cache_pcp, cpu));
+	local_irq_restore(flags);
+	return 0;
+}
+
+/**
+ * xpcpu_cache_nr_cached() - areas sitting in caches now
+ * @bytes: if not NULL, their bytes per CPU go here
+ *
+ * Context: any context; a snapshot only while nothing runs.
+ * Return: the number of areas.
+ */
+unsigned long xpcpu_cache_nr_cached(unsigned long *bytes)
+{
+	unsigned long nr = 0, sum = 0;
+	unsigned int cpu;
+	int idx;
+
+	if (!xpcpu_cache_ready)
+		goto out;
+	for_each_possible_cpu(cpu) {
+		struct xpcpu_cache *c = per_cpu(xpcpu_cache_pcp, cpu);
+
+		for (idx = 0; idx < XPCPU_CACHE_NR_CLASSES; idx++)
+			nr += READ_ONCE(c->cls[idx].nr);
+		sum += READ_ONCE(c->bytes);
+	}
+out:
+	if (bytes)
+		*bytes = sum;
+	return nr;
+}
+
+/**
+ * xpcpu_cache_class_stats() - one CPU's counters for one class
+ * @cpu: a possible CPU
+ * @idx: the class
+ * @st: where they go
+ *
+ * Context: any context.
+ * Return: the class's size in bytes.
+ */
+int xpcpu_cache_class_stats(unsigned int cpu, int idx,
+			    struct xpcpu_cache_class_stats *st)
+{
+	const struct xpcpu_cache_class *cls;
+
+	memset(st, 0, sizeof(*st));
+	if (xpcpu_cache_ready) {
+		cls = &per_cpu(xpcpu_cache_pcp, cpu)->cls[idx];
+		st->nr = READ_ONCE(cls->nr);
+		st->hits = READ_ONCE(cls->hits);
+		st->misses = READ_ONCE(cls->misses);
+		st->refills = READ_ONCE(cls->refills);
+		st->flushes = READ_ONCE(cls->flushes);
+	}
+	return xpcpu_cache_class_size(idx);
+}
+
+/**
+ * xpcpu_cache_reap_now() - run the reap work now and wait for it
+ *
+ * Context: process context.
+ */
+void xpcpu_cache_reap_now(void)
+{
+	mod_delayed_work(system_wq, &xpcpu_cache_reap_work, 0);
+	flush_delayed_work(&xpcpu_cache_reap_work);
+}
+
+/**
+ * xpcpu_cache_drain_now() - drain every cache
+ *
+ * Context: process context.
+ */
+void xpcpu_cache_drain_now(void)
+{
+	mutex_lock(&xpcpu_cache_mutex);
+	if (xpcpu_cache_ready)
+		xpcpu_cache_drain_all();
+	mutex_unlock(&xpcpu_cache_mutex);
+}
+
+/**
+ * xpcpu_cache_set_enabled() - turn the caches on or off
+ * @on: the new state; off drains every cache
+ *
+ * Context: process context.
+ * Return: 0, or -ENODEV before xpcpu_cache_init().
+ */
+int xpcpu_cache_set_enabled(bool on)
+{
+	int ret = 0;
+
+	mutex_lock(&xpcpu_cache_mutex);
+	if (!xpcpu_cache_ready) {
+		ret = -ENODEV;
+	} else if (on != READ_ONCE(xpcpu_cache_on)) {
+		WRITE_ONCE(xpcpu_cache_on, on);
+		/*
+		 * A CPU that saw the caches on is inside an interrupts-off
+		 * section; the drain IPI runs after it and sees them off.
+		 */
+		if (!on)
+			xpcpu_cache_drain_all();
+	}
+	mutex_unlock(&xpcpu_cache_mutex);
+	return ret;
+}
+
+/**
+ * xpcpu_cache_enabled() - are the caches on?
+ *
+ * Return: the state set by xpcpu_cache_set_enabled().
+ */
+bool xpcpu_cache_enabled(void)
+{
+	return READ_ONCE(xpcpu_cache_on);
+}
+
+static unsigned long xpcpu_shrink_count(struct shrinker *s,
+					struct shrink_control *sc)
+{
+	return xpcpu_cache_nr_cached(NULL) ?: SHRINK_EMPTY;
+}
+
+static unsigned long xpcpu_shrink_scan(struct shrinker *s,
+				       struct shrink_control *sc)
+{
+	unsigned long before = xpcpu_cache_nr_cached(NULL), after;
+
+	if (!mutex_trylock(&xpcpu_cache_mutex))
+		return SHRINK_STOP;
+	if (READ_ONCE(xpcpu_cache_on))
+		xpcpu_cache_drain_all();
+	mutex_unlock(&xpcpu_cache_mutex);
+	after = xpcpu_cache_nr_cached(NULL);
+	atomic_long_inc(&xpcpu_cache_params.nr_shrinks);
+	return before > after ? before - after : 0;
+}
+
+/* shrinker_alloc() came with SHRINKER_ALLOCATED (6.7). */
+#ifdef SHRINKER_ALLOCATED
+static struct shrinker *xpcpu_shrinker;
+
+static int xpcpu_shrinker_register(void)
+{
+	xpcpu_shrinker = shrinker_alloc(0, "xpcpu-cache");
+	if (!xpcpu_shrinker)
+		return -ENOMEM;
+	xpcpu_shrinker->count_objects = xpcpu_shrink_count;
+	xpcpu_shrinker->scan_objects = xpcpu_shrink_scan;
+	shrinker_register(xpcpu_shrinker);
+	return 0;
+}
+
+static void xpcpu_shrinker_unregister(void)
+{
+	shrinker_free(xpcpu_shrinker);
+}
+#else
+static struct shrinker xpcpu_shrinker_s = {
+	.count_objects = xpcpu_shrink_count,
+	.scan_objects = xpcpu_shrink_scan,
+	.seeks = DEFAULT_SEEKS,
+};
+
+static int xpcpu_shrinker_register(void)
+{
+	return register_shrinker(&xpcpu_shrinker_s, "xpcpu-cache");
+}
+
+static void xpcpu_shrinker_unregister(void)
+{
+	unregister_shrinker(&xpcpu_shrinker_s);
+}
+#endif
+
+/**
+ * xpcpu_cache_shrink() - what the shrinker does, for tests
+ *
+ * Context: process context.
+ * Return: the number of areas it released.
+ */
+unsigned long xpcpu_cache_shrink(void)
+{
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+
+	return xpcpu_shrink_scan(NULL, &sc);
+}
+
+static void xpcpu_cache_free_all(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree(per_cpu(xpcpu_cache_pcp, cpu));
+		per_cpu(xpcpu_cache_pcp, cpu) = NULL;
+	}
+}
+
+/**
+ * xpcpu_cache_init() - give every possible CPU its caches
+ * @objs: areas per class and CPU (at least 2)
+ * @on: whether they start on
+ *
+ * Context: module init, after the pool.
+ * Return: 0 or an errno.
+ */
+int xpcpu_cache_init(unsigned int objs, bool on)
+{
+	size_t size = struct_size_t(struct xpcpu_cache, objs,
+				    XPCPU_CACHE_NR_CLASSES * objs);
+	unsigned int cpu;
+	int idx, ret;
+
+	xpcpu_cache_objs = clamp(objs, 2U, 1024U);
+	for_each_possible_cpu(cpu) {
+		struct xpcpu_cache *c = kzalloc_node(size, GFP_KERNEL,
+						     cpu_to_node(cpu));
+
+		if (!c) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		for (idx = 0; idx < XPCPU_CACHE_NR_CLASSES; idx++)
+			c->cls[idx].objs = c->objs + idx * xpcpu_cache_objs;
+		per_cpu(xpcpu_cache_pcp, cpu) = c;
+	}
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "xpcpu/cache:dead",
+					NULL, xpcpu_cache_cpu_dead);
+	if (ret < 0)
+		goto err_free;
+	xpcpu_cache_hp_state = ret;
+	ret = xpcpu_shrinker_register();
+	if (ret)
+		goto err_remove_state;
+
+	mutex_lock(&xpcpu_cache_mutex);
+	xpcpu_cache_ready = true;
+	WRITE_ONCE(xpcpu_cache_on, on);
+	mutex_unlock(&xpcpu_cache_mutex);
+	return 0;
+
+err_remove_state:
+	cpuhp_remove_state_nocalls(xpcpu_cache_hp_state);
+err_free:
+	xpcpu_cache_free_all();
+	return ret;
+}
+
+/**
+ * xpcpu_cache_exit() - drain and free every cache
+ *
+ * Context: module exit; no allocation or free running.
+ */
+void xpcpu_cache_exit(void)
+{
+	xpcpu_cache_set_enabled(false);
+	mutex_lock(&xpcpu_cache_mutex);
+	xpcpu_cache_ready = false;
+	mutex_unlock(&xpcpu_cache_mutex);
+	cancel_delayed_work_sync(&xpcpu_cache_reap_work);
+	xpcpu_shrinker_unregister();
+	cpuhp_remove_state_nocalls(xpcpu_cache_hp_state);
+	xpcpu_cache_free_all();
+}
