@@ -16,6 +16,7 @@
 #include <linux/bitmap.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
+#include <linux/bug.h>
 #include <linux/slab.h>
 
 #include <xpcpu_bitmap.h>
@@ -474,7 +475,8 @@ int xpcpu_bitmap_alloc(struct xpcpu_bitmap *map, int bits, int align_bits)
  * refill takes.
  *
  * Context: map->lock held.
- * Return: the first bit of the first area, or -ENOSPC.
+ * Return: the first bit of the first area, -ENOSPC, or -EINVAL for
+ * @nr or @bits below 1.
  */
 int xpcpu_bitmap_alloc_run(struct xpcpu_bitmap *map, int bits, int align_bits,
 			   int nr)
@@ -482,6 +484,8 @@ int xpcpu_bitmap_alloc_run(struct xpcpu_bitmap *map, int bits, int align_bits,
 	int bit;
 
 	lockdep_assert_held(map->lock);
+	if (WARN_ON_ONCE(nr < 1 || bits < 1))
+		return -EINVAL;
 	bit = xpcpu_bitmap_find_fit(map, nr * bits, align_bits);
 	if (bit >= 0)
 		xpcpu_bitmap_take(map, bit, bits, nr);
@@ -618,13 +622,15 @@ int xpcpu_bitmap_free(struct xpcpu_bitmap *map, int bit)
  * of @bits bits; then one hint update for all of them.
  *
  * Context: map->lock held.
- * Return: 0, or -EINVAL.
+ * Return: 0, or -EINVAL (nothing freed).
  */
 int xpcpu_bitmap_free_run(struct xpcpu_bitmap *map, int bit, int bits, int nr)
 {
 	int i;
 
 	lockdep_assert_held(map->lock);
+	if (WARN_ON_ONCE(nr < 1 || bits < 1))
+		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		int got = bits <= BITS_PER_LONG ?
 			  xpcpu_bitmap_small_area_bits(map, bit + i * bits) :

@@ -4,16 +4,19 @@
  * them.  A backend (struct xpcpu_backend, after mm/percpu-vm.c and
  * mm/percpu-km.c) decides where each CPU's unit sits relative to unit 0
  * and gives a chunk its pages and mapping; the pointer encoding follows
- * from the unit offsets it chooses.  The vmap backend maps node-local
- * pages for every possible CPU's unit, unit after unit, with one vmap().
- * xpcpu_layout_init() picks the backend at load and fills in each CPU's
- * xpcpu_unit_off.
+ * from the unit offsets it chooses.  Both backends map node-local pages
+ * for every possible CPU's unit with one vmap() per chunk: the vmap
+ * backend unit after unit, the percpu backend at the kernel's own per-CPU
+ * offsets (genuine per-CPU pointers).  xpcpu_layout_init() picks the
+ * backend at load and fills in each CPU's xpcpu_unit_off.
  */
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/jump_label.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
 
 #include <xpcpu_internal.h>
@@ -25,6 +28,9 @@ EXPORT_PER_CPU_SYMBOL_GPL(xpcpu_unit_off);
 unsigned long xpcpu_ptr_bias __ro_after_init;
 /* The backend chosen at load. */
 const struct xpcpu_backend *xpcpu_backend __ro_after_init;
+/* On when ptr + __per_cpu_offset[cpu] is cpu's copy: this_cpu_*() work. */
+DEFINE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
+EXPORT_SYMBOL_GPL(xpcpu_genuine_ptrs);
 
 #if IS_ENABLED(CONFIG_XPCPU_KUNIT_TEST)
 atomic_t xpcpu_fail_page_alloc = ATOMIC_INIT(0);
@@ -69,93 +75,277 @@ static int xpcpu_alloc_node_pages(int node, gfp_t gfp, int nr,
 	return 0;
 }
 
-/* vmap backend: units back to back, unit 0 at the mapping's start. */
+/*
+ * chunk->pages: every unit's pages, unit after unit, each on its CPU's
+ * node and zeroed (areas never handed out need no zeroing then), and
+ * @extra more pages after them.
+ */
+static int xpcpu_alloc_unit_pages(struct xpcpu_chunk *chunk,
+				  const struct xpcpu_alloc_info *ai, gfp_t gfp,
+				  int extra)
+{
+	int nr = ai->nr_units * chunk->nr_pages;
+	int unit;
+
+	chunk->pages = kvcalloc(nr + extra, sizeof(*chunk->pages), gfp);
+	if (!chunk->pages)
+		return -ENOMEM;
+	for (unit = 0; unit < ai->nr_units; unit++) {
+		if (xpcpu_alloc_node_pages(cpu_to_node(ai->unit_cpu[unit]),
+					   gfp | __GFP_ZERO, chunk->nr_pages,
+					   chunk->pages +
+					   xpcpu_unit_page_idx(chunk, unit)))
+			goto err_free_pages;
+	}
+	if (extra && xpcpu_alloc_node_pages(NUMA_NO_NODE, gfp | __GFP_ZERO,
+					    extra, chunk->pages + nr))
+		goto err_free_pages;
+	return 0;
+
+err_free_pages:
+	xpcpu_free_pages(chunk->pages, nr + extra);
+	kvfree(chunk->pages);
+	chunk->pages = NULL;
+	return -ENOMEM;
+}
+
+static void xpcpu_free_unit_pages(struct xpcpu_chunk *chunk,
+				  const struct xpcpu_alloc_info *ai, int extra)
+{
+	xpcpu_free_pages(chunk->pages, ai->nr_units * chunk->nr_pages + extra);
+	kvfree(chunk->pages);
+	chunk->pages = NULL;
+	chunk->base_addr = NULL;
+}
+
+/*
+ * The vmap backend: units back to back, unit 0 at the start of one
+ * vmap() of them all.  Pointers are biased so that a dereference without
+ * an accessor faults.
+ */
 static unsigned long xpcpu_vmap_unit_offset(const struct xpcpu_alloc_info *ai,
 					    unsigned int cpu)
 {
 	return (unsigned long)ai->cpu_unit[cpu] * ai->unit_size;
 }
 
-/*
- * Allocates every unit's pages on its CPU's node, zeroed (areas never
- * handed out need no zeroing then), and maps them all, unit after unit,
- * with one vmap(), so that a CPU's unit sits at the same offset from
- * base_addr in every chunk.
- */
+static unsigned long xpcpu_vmap_ptr_bias(const struct xpcpu_alloc_info *ai)
+{
+	return XPCPU_PTR_BIAS;
+}
+
 static int xpcpu_vmap_populate(struct xpcpu_chunk *chunk,
 			       const struct xpcpu_alloc_info *ai, gfp_t gfp)
 {
-	int nr = ai->nr_units * chunk->nr_pages;
-	int unit;
-
-	chunk->pages = kvcalloc(nr, sizeof(*chunk->pages), gfp);
-	if (!chunk->pages)
+	if (xpcpu_alloc_unit_pages(chunk, ai, gfp, 0))
 		return -ENOMEM;
-
-	for (unit = 0; unit < ai->nr_units; unit++) {
-		int node = cpu_to_node(ai->unit_cpu[unit]);
-		struct page **pages = chunk->pages +
-				      xpcpu_unit_page_idx(chunk, unit);
-
-		if (xpcpu_alloc_node_pages(node, gfp | __GFP_ZERO,
-					   chunk->nr_pages, pages))
-			goto err_free_pages;
+	chunk->base_addr = vmap(chunk->pages, ai->nr_units * chunk->nr_pages,
+				VM_MAP, PAGE_KERNEL);
+	if (!chunk->base_addr) {
+		xpcpu_free_unit_pages(chunk, ai, 0);
+		return -ENOMEM;
 	}
-
-	chunk->base_addr = vmap(chunk->pages, nr, VM_MAP, PAGE_KERNEL);
-	if (!chunk->base_addr)
-		goto err_free_pages;
 	return 0;
-
-err_free_pages:
-	xpcpu_free_pages(chunk->pages, nr);
-	kvfree(chunk->pages);
-	chunk->pages = NULL;
-	return -ENOMEM;
 }
 
 static void xpcpu_vmap_depopulate(struct xpcpu_chunk *chunk,
 				  const struct xpcpu_alloc_info *ai)
 {
 	vunmap(chunk->base_addr);
-	xpcpu_free_pages(chunk->pages, ai->nr_units * chunk->nr_pages);
-	kvfree(chunk->pages);
-	chunk->pages = NULL;
-	chunk->base_addr = NULL;
+	xpcpu_free_unit_pages(chunk, ai, 0);
 }
 
 static const struct xpcpu_backend xpcpu_vmap_backend = {
 	.name = "vmap",
+	.genuine = false,
 	.unit_offset = xpcpu_vmap_unit_offset,
+	.ptr_bias = xpcpu_vmap_ptr_bias,
 	.populate = xpcpu_vmap_populate,
 	.depopulate = xpcpu_vmap_depopulate,
 };
 
+/*
+ * The percpu backend: genuine per-CPU pointers.  CPU c's unit sits at
+ * __per_cpu_offset[c] - min(__per_cpu_offset) from the start of one vmap()
+ * per chunk, so that ptr + __per_cpu_offset[c] is c's copy, as for the
+ * kernel's own __percpu pointers, and this_cpu_*() work on xpcpu areas.
+ * The holes between units map one shared zeroed page per chunk: page
+ * table entries, no memory.  Only used when the offsets' span fits the
+ * cap (xpcpu_percpu_span()).
+ */
+static struct {
+	unsigned long min_off;		/* lowest __per_cpu_offset */
+	unsigned long span;		/* bytes mapped per chunk */
+} xpcpu_span __ro_after_init;
+
+static unsigned long xpcpu_percpu_unit_offset(const struct xpcpu_alloc_info *ai,
+					      unsigned int cpu)
+{
+	return per_cpu_offset(cpu) - per_cpu_offset(ai->unit_cpu[0]);
+}
+
+static unsigned long xpcpu_percpu_ptr_bias(const struct xpcpu_alloc_info *ai)
+{
+	return per_cpu_offset(ai->unit_cpu[0]);
+}
+
+/* Where @unit's pages sit in the span, in pages. */
+static int xpcpu_span_page(const struct xpcpu_alloc_info *ai, int unit)
+{
+	return (per_cpu_offset(ai->unit_cpu[unit]) - xpcpu_span.min_off) >>
+	       PAGE_SHIFT;
+}
+
+static int xpcpu_percpu_populate(struct xpcpu_chunk *chunk,
+				 const struct xpcpu_alloc_info *ai, gfp_t gfp)
+{
+	int nr = ai->nr_units * chunk->nr_pages;
+	int span_pages = xpcpu_span.span >> PAGE_SHIFT;
+	struct page **map;
+	void *vaddr = NULL;
+	int unit, i;
+
+	/* The last page of chunk->pages fills the holes. */
+	if (xpcpu_alloc_unit_pages(chunk, ai, gfp, 1))
+		return -ENOMEM;
+	map = kvmalloc_array(span_pages, sizeof(*map), gfp);
+	if (map) {
+		for (i = 0; i < span_pages; i++)
+			map[i] = chunk->pages[nr];
+		for (unit = 0; unit < ai->nr_units; unit++)
+			memcpy(map + xpcpu_span_page(ai, unit),
+			       chunk->pages + xpcpu_unit_page_idx(chunk, unit),
+			       chunk->nr_pages * sizeof(*map));
+		vaddr = vmap(map, span_pages, VM_MAP, PAGE_KERNEL);
+		kvfree(map);
+	}
+	if (!vaddr) {
+		xpcpu_free_unit_pages(chunk, ai, 1);
+		return -ENOMEM;
+	}
+	chunk->base_addr = vaddr + ((unsigned long)xpcpu_span_page(ai, 0) <<
+				    PAGE_SHIFT);
+	return 0;
+}
+
+static void xpcpu_percpu_depopulate(struct xpcpu_chunk *chunk,
+				    const struct xpcpu_alloc_info *ai)
+{
+	vunmap(chunk->base_addr - ((unsigned long)xpcpu_span_page(ai, 0) <<
+				   PAGE_SHIFT));
+	xpcpu_free_unit_pages(chunk, ai, 1);
+}
+
+static const struct xpcpu_backend xpcpu_percpu_backend = {
+	.name = "percpu",
+	.genuine = true,
+	.unit_offset = xpcpu_percpu_unit_offset,
+	.ptr_bias = xpcpu_percpu_ptr_bias,
+	.populate = xpcpu_percpu_populate,
+	.depopulate = xpcpu_percpu_depopulate,
+};
+
+/**
+ * xpcpu_chunk_hole_page() - the page a percpu-backend chunk maps in holes
+ * @chunk: a populated chunk
+ *
+ * Return: the page, or NULL for a vmap-backend chunk.
+ */
+struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk)
+{
+	if (!xpcpu_backend->genuine || !chunk->pages)
+		return NULL;
+	return chunk->pages[xpcpu_ai->nr_units * chunk->nr_pages];
+}
+
+static int xpcpu_ulong_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/**
+ * xpcpu_percpu_span() - bytes the percpu backend would map per chunk
+ * @ai: the layout
+ *
+ * Context: process context.
+ * Return: the span from the lowest __per_cpu_offset of a possible CPU to
+ * the end of the highest one's unit; 0 if units at those offsets would
+ * overlap or are not page aligned, so the percpu backend cannot be used.
+ */
+unsigned long xpcpu_percpu_span(const struct xpcpu_alloc_info *ai)
+{
+	unsigned long *offs, span = 0;
+	unsigned int cpu;
+	int i, n = 0;
+
+	offs = kmalloc_array(ai->nr_units, sizeof(*offs), GFP_KERNEL);
+	if (!offs)
+		return 0;
+	for_each_possible_cpu(cpu)
+		offs[n++] = per_cpu_offset(cpu);
+	sort(offs, n, sizeof(*offs), xpcpu_ulong_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		if (!PAGE_ALIGNED(offs[i]) ||
+		    (i && offs[i] - offs[i - 1] < ai->unit_size))
+			goto out;
+	}
+	span = offs[n - 1] - offs[0] + ai->unit_size;
+out:
+	kfree(offs);
+	return span;
+}
+
 /**
  * xpcpu_layout_init() - choose the backend, place every CPU's unit
  * @ai: the layout
+ * @genuine: use the percpu backend (genuine per-CPU pointers); the caller
+ *	checked with xpcpu_percpu_span() that it can
  *
  * Sets xpcpu_backend, xpcpu_ptr_bias, @ai's unit offsets and each
  * possible CPU's xpcpu_unit_off, so that xpcpu_ptr(ptr, cpu) = ptr +
- * bias + the offset of the CPU's unit.
+ * bias + the offset of the CPU's unit; with genuine pointers that is
+ * ptr + __per_cpu_offset[cpu], and xpcpu_genuine_ptrs is turned on.
  *
  * Context: module init, before the first chunk exists.
- * Return: 0.
  */
-int xpcpu_layout_init(struct xpcpu_alloc_info *ai)
+void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine)
 {
 	unsigned int cpu;
 	int unit;
 
-	xpcpu_backend = &xpcpu_vmap_backend;
-	xpcpu_ptr_bias = XPCPU_PTR_BIAS;
+	xpcpu_backend = genuine ? &xpcpu_percpu_backend : &xpcpu_vmap_backend;
+	if (genuine) {
+		xpcpu_span.min_off = ULONG_MAX;
+		for_each_possible_cpu(cpu)
+			xpcpu_span.min_off = min(xpcpu_span.min_off,
+						 per_cpu_offset(cpu));
+		xpcpu_span.span = xpcpu_percpu_span(ai);
+	}
+	xpcpu_ptr_bias = xpcpu_backend->ptr_bias(ai);
 	for (unit = 0; unit < ai->nr_units; unit++)
 		ai->unit_off[unit] = xpcpu_backend->unit_offset(ai,
 							ai->unit_cpu[unit]);
 	for_each_possible_cpu(cpu)
 		per_cpu(xpcpu_unit_off, cpu) = xpcpu_ptr_bias +
 			ai->unit_off[ai->cpu_unit[cpu]];
-	return 0;
+	if (genuine)
+		static_branch_enable(&xpcpu_genuine_ptrs);
+}
+
+/**
+ * xpcpu_layout_span() - what the chosen backend maps per chunk
+ *
+ * Return: bytes of address space, one page table entry per page, that
+ * each chunk takes.
+ */
+unsigned long xpcpu_layout_span(void)
+{
+	if (xpcpu_backend->genuine)
+		return xpcpu_span.span;
+	return (unsigned long)xpcpu_ai->nr_units * xpcpu_ai->unit_size;
 }
 
 /**

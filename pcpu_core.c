@@ -359,3 +359,46 @@ void xpcpu_get_stats(struct xpcpu_stats *st)
 	st->reserved_used = ps.reserved_used;
 }
 EXPORT_SYMBOL_GPL(xpcpu_get_stats);
+
+/**
+ * xpcpu_set_caches() - turn the per-CPU caches on or off
+ * @on: the new state; off drains every cache back to its chunks
+ *
+ * The same as writing xpcpu.ko's "caches" parameter; for benchmarks and
+ * tests that compare both in one boot.
+ *
+ * Context: process context.
+ * Return: 0, or -ENODEV while xpcpu is not set up.
+ */
+int xpcpu_set_caches(bool on)
+{
+	return xpcpu_cache_set_enabled(on);
+}
+EXPORT_SYMBOL_GPL(xpcpu_set_caches);
+
+/**
+ * xpcpu_caches_on() - are the per-CPU caches on?
+ *
+ * Return: their state.
+ */
+bool xpcpu_caches_on(void)
+{
+	return xpcpu_cache_enabled();
+}
+EXPORT_SYMBOL_GPL(xpcpu_caches_on);
+
+/**
+ * xpcpu_trim() - give back all memory that no live allocation uses
+ *
+ * Drains the per-CPU caches and frees every empty chunk, the spare ones
+ * kept for atomic allocations included; spares are made again once an
+ * allocation needs one.  For a cold start in benchmarks, or after a burst.
+ *
+ * Context: process context, may sleep.
+ */
+void xpcpu_trim(void)
+{
+	xpcpu_cache_drain_now();
+	xpcpu_pool_trim();
+}
+EXPORT_SYMBOL_GPL(xpcpu_trim);

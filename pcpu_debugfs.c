@@ -65,7 +65,11 @@ static void xpcpu_show_alloc_info(struct seq_file *m,
 			seq_printf(m, " %d(cpu%d)", u, ai->unit_cpu[u]);
 		seq_putc(m, '\n');
 	}
+	seq_printf(m, "  %-20s: %12s\n", "pointers",
+		   xpcpu_backend->genuine ? "genuine" : "offset");
 	seq_printf(m, "  %-20s: %12s\n", "backend", xpcpu_backend->name);
+	XPCPU_STAT(m, "span_bytes", xpcpu_layout_span());
+	XPCPU_STAT(m, "pte_per_chunk", xpcpu_layout_span() >> PAGE_SHIFT);
 }
 
 static void xpcpu_show_global(struct seq_file *m, const struct xpcpu_stats *st)

@@ -71,10 +71,45 @@ MODULE_PARM_DESC(cache_objs, "Free areas a CPU caches per size class, at most (2
 module_param_named(cache_kb, xpcpu_cache_params.max_kb, uint, 0644);
 MODULE_PARM_DESC(cache_kb, "KiB per CPU that one CPU's caches hold, at most (default 16)");
 
+static char *pointers = "auto";
+module_param(pointers, charp, 0444);
+MODULE_PARM_DESC(pointers, "auto: genuine per-CPU pointers (units at the kernel's per-CPU offsets, this_cpu_*() work) when their span fits genuine_max_mb, else offset pointers; offset: always offset pointers; genuine: genuine or fail to load (default auto)");
+
+static unsigned int genuine_max_mb = 64;
+module_param(genuine_max_mb, uint, 0444);
+MODULE_PARM_DESC(genuine_max_mb, "MiB of address space a chunk may span for genuine per-CPU pointers, at most: page table entries, not memory (default 64)");
+
+/* Genuine per-CPU pointers, if the parameters and the layout allow. */
+static int __init xpcpu_choose_pointers(const struct xpcpu_alloc_info *ai,
+					bool *genuine)
+{
+	unsigned long span = xpcpu_percpu_span(ai);
+	bool fits = span && span <= (unsigned long)genuine_max_mb << 20;
+
+	if (!strcmp(pointers, "offset")) {
+		*genuine = false;
+	} else if (!strcmp(pointers, "auto")) {
+		*genuine = fits;
+	} else if (!strcmp(pointers, "genuine")) {
+		if (!fits) {
+			pr_err("pointers=genuine: the per-CPU offsets span %lu KiB (0: units would overlap), more than genuine_max_mb=%u\n",
+			       span >> 10, genuine_max_mb);
+			return -EINVAL;
+		}
+		*genuine = true;
+	} else {
+		pr_err("pointers=%s: expected auto, offset or genuine\n",
+		       pointers);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int __init xpcpu_init(void)
 {
 	struct xpcpu_chunk *first, *reserved;
 	struct xpcpu_alloc_info *ai;
+	bool genuine;
 	int ret;
 
 	if (reserved_size > XPCPU_MAX_ALLOC_SIZE ||
@@ -89,9 +124,10 @@ static int __init xpcpu_init(void)
 	if (!ai)
 		return -ENOMEM;
 	xpcpu_ai = ai;
-	ret = xpcpu_layout_init(ai);
+	ret = xpcpu_choose_pointers(ai, &genuine);
 	if (ret)
 		goto err_free_ai;
+	xpcpu_layout_init(ai, genuine);
 	ret = xpcpu_first_chunk_create(ai, &xpcpu_pool.lock, &first,
 				       &reserved);
 	if (ret)
@@ -106,10 +142,11 @@ static int __init xpcpu_init(void)
 	if (ret)
 		goto err_cache_exit;
 
-	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s backend; caches %s\n",
+	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s pointers (%s backend, %lu KiB per chunk); caches %s\n",
 		ai->nr_units, ai->nr_groups, ai->unit_size, ai->static_size,
-		ai->reserved_size, ai->dyn_size, xpcpu_backend->name,
-		caches ? "on" : "off");
+		ai->reserved_size, ai->dyn_size,
+		genuine ? "genuine" : "offset", xpcpu_backend->name,
+		xpcpu_layout_span() >> 10, caches ? "on" : "off");
 	return 0;
 
 err_cache_exit:

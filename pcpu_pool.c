@@ -127,6 +127,7 @@ static void xpcpu_balance_queue(bool urgent)
 	if (READ_ONCE(xpcpu_pool.dying))
 		return;
 	if (urgent) {
+		WRITE_ONCE(xpcpu_pool.trimmed, false);
 		mod_delayed_work(system_wq, &xpcpu_pool.balance_work, 0);
 		return;
 	}
@@ -174,9 +175,9 @@ static void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
 /*
  * Create a chunk and put it in the pool.
  * Context: process context, grow_mutex held.
- * Return: 0 or -ENOMEM.
+ * Return: the chunk, or NULL.
  */
-static int xpcpu_pool_grow(gfp_t gfp)
+static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp)
 {
 	struct xpcpu_chunk *chunk;
 	unsigned long flags;
@@ -184,16 +185,16 @@ static int xpcpu_pool_grow(gfp_t gfp)
 	lockdep_assert_held(&xpcpu_pool.grow_mutex);
 	chunk = xpcpu_chunk_create(xpcpu_ai, &xpcpu_pool.lock, gfp);
 	if (!chunk)
-		return -ENOMEM;
+		return NULL;
 	if (xpcpu_pool_link(chunk)) {
 		xpcpu_chunk_destroy(chunk, xpcpu_ai);
-		return -ENOMEM;
+		return NULL;
 	}
 	trace_xpcpu_create_chunk(chunk->base_addr);
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
 	xpcpu_pool.stats.nr_created++;
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-	return 0;
+	return chunk;
 }
 
 /*
@@ -227,43 +228,56 @@ static void xpcpu_pool_destroy_list(struct list_head *list)
 }
 
 /*
+ * Take @nr areas of @size bytes at @align, back to back, from @chunk and
+ * count them; using up a spare chunk (@spare) asks for another.
+ * Return: 0 with the first area's chunk, unit offset and freshness in
+ * *@obj, or -ENOSPC.
+ */
+static int xpcpu_chunk_take(struct xpcpu_chunk *chunk, size_t size,
+			    size_t align, int nr, bool spare,
+			    struct xpcpu_cache_obj *obj)
+{
+	bool was_empty = xpcpu_chunk_is_empty(chunk);
+	int bit;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	bit = xpcpu_bitmap_alloc_run(&chunk->map, xpcpu_off_to_bit(size),
+				     xpcpu_off_to_bit(align), nr);
+	if (bit < 0)
+		return -ENOSPC;
+	if (was_empty) {
+		xpcpu_pool.stats.nr_empty_chunks--;
+		if (spare && xpcpu_pool.stats.nr_empty_chunks <
+		    READ_ONCE(xpcpu_pool.spare_chunks))
+			xpcpu_balance_queue(true);
+	}
+	xpcpu_chunk_relocate(chunk);
+	xpcpu_stats_area_take(nr);
+	obj->chunk = chunk;
+	obj->off = xpcpu_bit_to_off(bit);
+	/* Pages come zeroed; what was never taken still is. */
+	obj->fresh = obj->off >= chunk->fresh_off;
+	chunk->fresh_off = max_t(int, chunk->fresh_off, obj->off + nr * size);
+	return 0;
+}
+
+/*
  * Allocate @nr areas of @size bytes at @align, back to back, from the
- * first chunk in slot order that fits them, and count them.
- * Return: the first area's chunk, unit offset and freshness in *@obj,
- * and 0; or -ENOSPC.
+ * first chunk in slot order that fits them.
+ * Return: 0 with the first area in *@obj, or -ENOSPC.
  */
 static int xpcpu_alloc_from_slots(size_t size, size_t align, int nr,
 				  struct xpcpu_cache_obj *obj)
 {
-	int bits = xpcpu_off_to_bit(size), align_bits = xpcpu_off_to_bit(align);
 	struct xpcpu_chunk *chunk;
-	int slot, bit;
+	int slot;
 
 	lockdep_assert_held(&xpcpu_pool.lock);
 	for (slot = xpcpu_size_to_slot(nr * size); slot < xpcpu_pool.nr_slots;
 	     slot++) {
 		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
-			bool was_empty = xpcpu_chunk_is_empty(chunk);
-
-			bit = xpcpu_bitmap_alloc_run(&chunk->map, bits,
-						     align_bits, nr);
-			if (bit < 0)
-				continue;
-			if (was_empty) {
-				xpcpu_pool.stats.nr_empty_chunks--;
-				if (xpcpu_pool.stats.nr_empty_chunks <
-				    READ_ONCE(xpcpu_pool.spare_chunks))
-					xpcpu_balance_queue(true);
-			}
-			xpcpu_chunk_relocate(chunk);
-			xpcpu_stats_area_take(nr);
-			obj->chunk = chunk;
-			obj->off = xpcpu_bit_to_off(bit);
-			/* Pages come zeroed; what was never taken still is. */
-			obj->fresh = obj->off >= chunk->fresh_off;
-			chunk->fresh_off = max_t(int, chunk->fresh_off,
-						 obj->off + nr * size);
-			return 0;
+			if (!xpcpu_chunk_take(chunk, size, align, nr, true, obj))
+				return 0;
 		}
 	}
 	return -ENOSPC;
@@ -316,8 +330,18 @@ int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
 	mutex_lock(&xpcpu_pool.grow_mutex);
 	/* Someone may have made room while we waited. */
 	ret = xpcpu_alloc_locked(size, align, false, obj);
-	if (ret && !xpcpu_pool_grow(chunk_gfp))
-		ret = xpcpu_alloc_locked(size, align, false, obj);
+	if (ret) {
+		struct xpcpu_chunk *chunk = xpcpu_pool_grow(chunk_gfp);
+		unsigned long flags;
+
+		/* Made for this request: it was no spare, so ask for none. */
+		if (chunk) {
+			raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+			ret = xpcpu_chunk_take(chunk, size, align, 1, false,
+					       obj);
+			raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+		}
+	}
 	mutex_unlock(&xpcpu_pool.grow_mutex);
 	return ret ? -ENOMEM : 0;
 }
@@ -623,10 +647,31 @@ static void xpcpu_balance_workfn(struct work_struct *work)
 	if (next && !READ_ONCE(xpcpu_pool.dying))
 		queue_delayed_work(system_wq, &xpcpu_pool.balance_work, next);
 
-	while (!READ_ONCE(xpcpu_pool.dying) &&
+	while (!READ_ONCE(xpcpu_pool.dying) && !READ_ONCE(xpcpu_pool.trimmed) &&
 	       (int)READ_ONCE(xpcpu_pool.stats.nr_empty_chunks) < spare &&
-	       !xpcpu_pool_grow(GFP_KERNEL))
+	       xpcpu_pool_grow(GFP_KERNEL))
 		;
+	mutex_unlock(&xpcpu_pool.grow_mutex);
+}
+
+/**
+ * xpcpu_pool_trim() - free every empty chunk now, the spares included
+ *
+ * No spare is made again until an allocation takes one or finds none.
+ *
+ * Context: process context.
+ */
+void xpcpu_pool_trim(void)
+{
+	unsigned long flags;
+	LIST_HEAD(to_free);
+
+	mutex_lock(&xpcpu_pool.grow_mutex);
+	WRITE_ONCE(xpcpu_pool.trimmed, true);
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	xpcpu_collect_empty(&to_free, 0, 0);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_destroy_list(&to_free);
 	mutex_unlock(&xpcpu_pool.grow_mutex);
 }
 

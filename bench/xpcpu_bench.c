@@ -3,15 +3,24 @@
  * xpcpu_bench - xpcpu against the kernel's own per-CPU allocator
  * (alloc_percpu()), after lib/test_vmalloc.c.
  *
- * Every workload runs on both allocators in the same boot, in rounds, and
- * the allocator that goes first alternates from round to round so that
- * drift (timings under QEMU's TCG swing by up to 2x) falls on both.  Each
- * test prints one summary line with the median of either allocator over
- * the rounds and the median of the rounds' ratios, oriented so that a
- * ratio above 1.0 means xpcpu did better (kernel/xpcpu for times,
- * xpcpu/kernel for rates):
+ * Every workload runs on each allocator in the same boot, in rounds, and
+ * the allocator that goes first rotates from round to round so that drift
+ * (timings under QEMU's TCG swing by up to 2x) falls on all of them.  The
+ * allocators: xpcpu with its per-CPU caches ("xpcpu"), xpcpu with them
+ * off ("nocache", for the tests where caches matter) and alloc_percpu()
+ * ("kernel").  A first round warms up and is not counted.  Each test
+ * prints one summary line per figure with every allocator's median over
+ * the rounds and the ratio of the medians, oriented so that a ratio above
+ * 1.0 means xpcpu did better (kernel/xpcpu for times, xpcpu/kernel for
+ * rates), and the spread of the rounds' own ratios:
  *
- *   summary test=steady size=64 unit=ns/pair xpcpu=812.0 kernel=1650.3 ratio=2.03 rounds=5 ...
+ *   summary test=steady size=64 unit=ns/pair cpus=1 xpcpu=812.0 nocache=2200.1 kernel=1650.3 ratio=2.03 ratio_min=1.81 ratio_max=2.40 ratio_nocache=0.75 rounds=11
+ *
+ * "-" stands for a figure an allocator cannot give (the kernel's 32 KiB
+ * limit); a round in which a figure is 0 is left out of the ratios.
+ * Batch tests run warm (xpcpu keeps the chunks of the previous round for
+ * empty_decay_ms) and cold (xpcpu_trim() first: no cached areas, no
+ * empty or spare chunk, as the kernel's balance work leaves its own).
  *
  * Workers are kthreads bound to a CPU each, all created first and released
  * together through a completion; the single-threaded workloads use one
@@ -51,17 +60,18 @@
 	module_param(name, type, 0444);		\
 	MODULE_PARM_DESC(name, msg)
 
-__param(uint, run_test_mask, 0x3f,
-	"Tests to run (default 0x3f, all):\n"
-	"\t\t1: batch (N allocations then N frees, per size)\n"
+__param(uint, run_test_mask, 0x7f,
+	"Tests to run (default 0x7f, all):\n"
+	"\t\t1: batch (N allocations then N frees, per size; warm)\n"
 	"\t\t2: steady (alloc/free pairs against a live set, per size)\n"
-	"\t\t4: concurrent (steady on every online CPU at once)\n"
+	"\t\t4: concurrent (steady on 1, 2 and all online CPUs at once)\n"
 	"\t\t8: access (increments and sums through the accessors)\n"
 	"\t\t16: churn (random sizes at a live-byte target; time only)\n"
-	"\t\t32: atomic (GFP_NOWAIT burst under a spinlock)");
+	"\t\t32: atomic (GFP_NOWAIT burst under a spinlock)\n"
+	"\t\t64: batch-cold (batch after xpcpu_trim())");
 
 __param(uint, nr_rounds, 11,
-	"Rounds per test, each on both allocators; the median is reported (1-31, default 11)");
+	"Counted rounds per test, each on every allocator, after one warm-up round; the median is reported (1-31, default 11)");
 
 __param(uint, batch_n, 1000,
 	"Allocations per batch (default 1000)");
@@ -75,14 +85,14 @@ __param(uint, steady_k, 512,
 __param(uint, steady_ops, 8000,
 	"Alloc/free pairs per steady run (default 8000)");
 
-__param(uint, conc_size, 64,
-	"Object size of the concurrent workload (default 64)");
+__param(uint, conc_size, 0,
+	"Object size of the concurrent workload (default 0: 8 and 64)");
 
-__param(uint, conc_ops, 8000,
-	"Alloc/free pairs per CPU in the concurrent workload (default 8000)");
+__param(uint, conc_ops, 20000,
+	"Alloc/free pairs per CPU in the concurrent workload (default 20000)");
 
 __param(uint, conc_cpus, 0,
-	"CPUs the concurrent workload runs on, the first online ones (default 0: all online)");
+	"CPUs the concurrent workload runs on, the first online ones (default 0: 1, 2 and all online, each)");
 
 __param(uint, access_m, 1000000,
 	"Increments per access run; the sums read all CPUs access_m / nr_cpu_ids times (default 1000000)");
@@ -114,12 +124,15 @@ __param(uint, seed, 1,
 #define XB_SIZE_MIX	0
 
 enum xb_allocator {
-	XB_XPCPU,
-	XB_KERNEL,
+	XB_XPCPU,			/* xpcpu, per-CPU caches on */
+	XB_NOCACHE,			/* xpcpu, per-CPU caches off */
+	XB_KERNEL,			/* alloc_percpu() */
 	XB_NR,
 };
 
-static const char * const xb_alloc_name[XB_NR] = { "xpcpu", "kernel" };
+static const char * const xb_alloc_name[XB_NR] = {
+	"xpcpu", "nocache", "kernel",
+};
 
 /* The kernel's allocator refuses more than this (PCPU_MIN_UNIT_SIZE). */
 #define XB_KERNEL_MAX_SIZE	(32 << 10)
@@ -132,14 +145,14 @@ static inline void *xb_alloc(int which, size_t size, gfp_t gfp)
 {
 	size_t align = min_t(size_t, size, sizeof(u64));
 
-	if (which == XB_XPCPU)
+	if (which != XB_KERNEL)
 		return (void __force *)__xpcpu_alloc_gfp(size, align, gfp);
 	return (void __force *)__alloc_percpu_gfp(size, align, gfp);
 }
 
 static inline void xb_free(int which, void *ptr)
 {
-	if (which == XB_XPCPU)
+	if (which != XB_KERNEL)
 		xpcpu_free((void __xpcpu __force *)ptr);
 	else
 		free_percpu((void __percpu __force *)ptr);
@@ -224,8 +237,8 @@ static int xb_thread(void *data)
  * xb_run_workers() - run @nr workers, each bound to its ->cpu, released
  * together once all have done their setup.
  *
- * Return: the wall time in ns from the gate opening to the last worker's
- * end, or a negative errno (the first worker error included).
+ * Return: the wall time in ns from the first worker's start to the last
+ * one's end, or a negative errno (the first worker error included).
  */
 static s64 xb_run_workers(struct xb_worker *ws, int nr)
 {
@@ -261,8 +274,10 @@ static s64 xb_run_workers(struct xb_worker *ws, int nr)
 	while (!wait_for_completion_timeout(&gate.all_done, HZ))
 		;
 
+	/* From the first worker's start: not the gate's wake-up latency. */
 	for (i = 0; i < nr; i++) {
 		kthread_stop(ws[i].task);
+		t0 = i ? min(t0, ws[i].t_start) : ws[i].t_start;
 		t_end = max(t_end, ws[i].t_end);
 		if (ws[i].err && !err)
 			err = ws[i].err;
@@ -341,7 +356,8 @@ static int xb_batch_run(struct xb_worker *w)
 	return i == w->n ? 0 : -ENOMEM;
 }
 
-static int xb_batch(int which, unsigned int size, unsigned int round, u64 *val)
+static int xb_batch(int which, unsigned int size, unsigned int round,
+		    unsigned int nr_cpus, u64 *val)
 {
 	struct xb_worker w = {
 		.run = xb_batch_run,
@@ -427,7 +443,7 @@ static void xb_steady_init(struct xb_worker *w, int which, unsigned int size,
 }
 
 static int xb_steady(int which, unsigned int size, unsigned int round,
-		     u64 *val)
+		     unsigned int nr_cpus, u64 *val)
 {
 	struct xb_worker w = {};
 	s64 ret;
@@ -439,17 +455,30 @@ static int xb_steady(int which, unsigned int size, unsigned int round,
 	return ret < 0 ? ret : 0;
 }
 
-static unsigned int xb_conc_nr_cpus(void)
-{
-	unsigned int nr = num_online_cpus();
+/* CPU counts the concurrent workload runs on: 1, 2 and all, or conc_cpus. */
+static unsigned int xb_conc_cpus[3];
+static unsigned int xb_nr_conc_cpus;
 
-	return conc_cpus && conc_cpus < nr ? conc_cpus : nr;
+static void xb_conc_init(void)
+{
+	unsigned int all = num_online_cpus(), n;
+
+	xb_nr_conc_cpus = 0;
+	if (conc_cpus) {
+		xb_conc_cpus[xb_nr_conc_cpus++] = min(conc_cpus, all);
+		return;
+	}
+	for (n = 1; n <= all; n = n == 2 ? all : n + 1) {
+		xb_conc_cpus[xb_nr_conc_cpus++] = n;
+		if (n == all)
+			break;
+	}
 }
 
 static int xb_concurrent(int which, unsigned int size, unsigned int round,
-			 u64 *val)
+			 unsigned int nr_cpus, u64 *val)
 {
-	unsigned int cpu, nr_cpus = xb_conc_nr_cpus();
+	unsigned int cpu;
 	struct xb_worker *ws;
 	int nr = 0;
 	s64 ns;
@@ -478,7 +507,25 @@ static int xb_concurrent(int which, unsigned int size, unsigned int round,
 
 /* ---- 4: access ------------------------------------------------------ */
 
+/* The operation that per-CPU counters use: xpcpu_this_cpu_inc(). */
 static noinline void xb_inc_xpcpu(u64 __xpcpu *x, unsigned int m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m; i++)
+		xpcpu_this_cpu_inc(x);
+}
+
+static noinline void xb_inc_kernel(u64 __percpu *k, unsigned int m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m; i++)
+		this_cpu_inc(*k);
+}
+
+/* The accessors the API mirrors: get/++/put on both sides. */
+static noinline void xb_get_put_xpcpu(u64 __xpcpu *x, unsigned int m)
 {
 	unsigned int i;
 
@@ -490,23 +537,16 @@ static noinline void xb_inc_xpcpu(u64 __xpcpu *x, unsigned int m)
 	}
 }
 
-static noinline void xb_inc_kernel(u64 __percpu *k, unsigned int m)
+static noinline void xb_get_put_kernel(u64 __percpu *k, unsigned int m)
 {
 	unsigned int i;
 
-	for (i = 0; i < m; i++)
-		this_cpu_inc(*k);
-}
+	for (i = 0; i < m; i++) {
+		u64 *p = get_cpu_ptr(k);
 
-/* A variant: one preemption-off section around all the increments. */
-static noinline void xb_inc_xpcpu_this(u64 __xpcpu *x, unsigned int m)
-{
-	unsigned int i;
-
-	preempt_disable();
-	for (i = 0; i < m; i++)
-		(*xpcpu_this_ptr(x))++;
-	preempt_enable();
+		(*p)++;
+		put_cpu_ptr(k);
+	}
 }
 
 static noinline u64 xb_sum_xpcpu(u64 __xpcpu *x, unsigned int reps)
@@ -536,13 +576,13 @@ static int xb_access_run(struct xb_worker *w)
 	unsigned int m = w->n, reps = max(m / nr_cpu_ids, 1U);
 	u64 t0, t1, t2, t3, sum;
 
-	if (w->which == XB_XPCPU) {
+	if (w->which != XB_KERNEL) {
 		u64 __xpcpu *x = (u64 __xpcpu __force *)w->ptrs[0];
 
 		t0 = ktime_get_ns();
 		xb_inc_xpcpu(x, m);
 		t1 = ktime_get_ns();
-		xb_inc_xpcpu_this(x, m);
+		xb_get_put_xpcpu(x, m);
 		t2 = ktime_get_ns();
 		sum = xb_sum_xpcpu(x, reps);
 		t3 = ktime_get_ns();
@@ -552,7 +592,7 @@ static int xb_access_run(struct xb_worker *w)
 		t0 = ktime_get_ns();
 		xb_inc_kernel(k, m);
 		t1 = ktime_get_ns();
-		xb_inc_kernel(k, m);	/* this_cpu_inc() is its own best case */
+		xb_get_put_kernel(k, m);
 		t2 = ktime_get_ns();
 		sum = xb_sum_kernel(k, reps);
 		t3 = ktime_get_ns();
@@ -567,7 +607,7 @@ static int xb_access_run(struct xb_worker *w)
 }
 
 static int xb_access(int which, unsigned int size, unsigned int round,
-		     u64 *val)
+		     unsigned int nr_cpus, u64 *val)
 {
 	struct xb_worker w = {
 		.run = xb_access_run,
@@ -699,7 +739,8 @@ static int xb_churn_run(struct xb_worker *w)
 	return 0;
 }
 
-static int xb_churn(int which, unsigned int size, unsigned int round, u64 *val)
+static int xb_churn(int which, unsigned int size, unsigned int round,
+		    unsigned int nr_cpus, u64 *val)
 {
 	struct xb_worker w = {
 		.run = xb_churn_run,
@@ -757,7 +798,8 @@ static int xb_burst_run(struct xb_worker *w)
 	return 0;
 }
 
-static int xb_burst(int which, unsigned int size, unsigned int round, u64 *val)
+static int xb_burst(int which, unsigned int size, unsigned int round,
+		    unsigned int nr_cpus, u64 *val)
 {
 	struct xb_worker w = {
 		.run = xb_burst_run,
@@ -784,13 +826,19 @@ struct xb_metric {
 	bool higher_better;		/* a rate, not a cost */
 };
 
+#define XB_ALL		(BIT(XB_XPCPU) | BIT(XB_NOCACHE) | BIT(XB_KERNEL))
+#define XB_TWO		(BIT(XB_XPCPU) | BIT(XB_KERNEL))
+
 struct xb_test {
 	const char *name;		/* as in run_test_mask's description */
 	int (*measure)(int which, unsigned int size, unsigned int round,
-		       u64 *val);	/* one run, figures x1000 in val[] */
+		       unsigned int nr_cpus, u64 *val); /* x1000 in val[] */
 	const unsigned int *sizes;	/* sizes to run, or NULL: *size */
 	unsigned int nr_sizes;
 	unsigned int *size;		/* the size parameter, if !sizes */
+	unsigned int allocators;	/* BIT(enum xb_allocator) */
+	bool cold;			/* xpcpu_trim() before xpcpu's runs */
+	bool per_cpus;			/* once per xb_conc_cpus[] entry */
 	struct xb_metric metrics[XB_MAX_METRICS];
 };
 
@@ -800,28 +848,39 @@ static const unsigned int xb_batch_sizes[] = {
 
 static const unsigned int xb_steady_sizes[] = { 8, 64, 256, 1024, 4096 };
 
+static const unsigned int xb_conc_sizes[] = { 8, 64 };
+
 static const unsigned int xb_access_size[] = { sizeof(u64) };
 
 static const unsigned int xb_mix_size[] = { XB_SIZE_MIX };
 
 static const struct xb_test xb_tests[] = {
 	{ "batch", xb_batch, xb_batch_sizes, ARRAY_SIZE(xb_batch_sizes), NULL,
+	  XB_TWO, false, false,
 	  { { "batch-alloc", "ns/alloc" }, { "batch-free", "ns/free" } } },
 	{ "steady", xb_steady, xb_steady_sizes, ARRAY_SIZE(xb_steady_sizes),
-	  NULL, { { "steady", "ns/pair" } } },
-	{ "concurrent", xb_concurrent, NULL, 1, &conc_size,
+	  NULL, XB_ALL, false, false, { { "steady", "ns/pair" } } },
+	{ "concurrent", xb_concurrent, xb_conc_sizes,
+	  ARRAY_SIZE(xb_conc_sizes), &conc_size, XB_ALL, false, true,
 	  { { "concurrent", "kops/s", true } } },
-	{ "access", xb_access, xb_access_size, 1, NULL,
-	  { { "access-inc", "ns/inc" }, { "access-inc-1preempt", "ns/inc" },
+	{ "access", xb_access, xb_access_size, 1, NULL, XB_TWO, false, false,
+	  { { "access-inc", "ns/inc" }, { "access-get-put", "ns/inc" },
 	    { "access-sum", "ns/sum" } } },
-	{ "churn", xb_churn, xb_mix_size, 1, NULL,
+	{ "churn", xb_churn, xb_mix_size, 1, NULL, XB_ALL, false, false,
 	  { { "churn-time", "ns/op" } } },
-	{ "atomic", xb_burst, NULL, 1, &burst_size,
+	{ "atomic", xb_burst, NULL, 1, &burst_size, XB_TWO, false, false,
 	  { { "atomic-burst", "%ok", true } } },
+	{ "batch-cold", xb_batch, xb_batch_sizes, ARRAY_SIZE(xb_batch_sizes),
+	  NULL, XB_TWO, true, false,
+	  { { "batch-alloc-cold", "ns/alloc" },
+	    { "batch-free-cold", "ns/free" } } },
 };
 
 /* Figures of the current test: [allocator][metric][round], x1000. */
 static u64 xb_vals[XB_NR][XB_MAX_METRICS][XB_MAX_ROUNDS];
+
+/* Medians of the last concurrent runs, by size and CPUs: the scaling. */
+static u64 xb_conc_med[XB_NR][ARRAY_SIZE(xb_conc_sizes)][3];
 
 static int xb_cmp_u64(const void *a, const void *b)
 {
@@ -830,128 +889,205 @@ static int xb_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The median of the non-zero figures among @n, 0 if there is none. */
 static u64 xb_median(const u64 *v, unsigned int n)
 {
 	u64 s[XB_MAX_ROUNDS];
+	unsigned int i, k = 0;
 
-	memcpy(s, v, n * sizeof(*s));
-	sort(s, n, sizeof(*s), xb_cmp_u64, NULL);
-	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	for (i = 0; i < n; i++)
+		if (v[i])
+			s[k++] = v[i];
+	if (!k)
+		return 0;
+	sort(s, k, sizeof(*s), xb_cmp_u64, NULL);
+	return k & 1 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
 }
 
-/* A x1000 figure with one decimal. */
+/* A x1000 figure with one decimal, or "-" for none. */
 static const char *xb_fmt(char *buf, size_t len, u64 milli)
 {
 	u64 tenths = div_u64(milli + 50, 100);
 
-	snprintf(buf, len, "%llu.%llu", div_u64(tenths, 10), tenths % 10);
+	if (!milli)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llu.%llu", div_u64(tenths, 10),
+			 tenths % 10);
 	return buf;
 }
 
-/*
- * The ratio, better-is-higher, as the median of the rounds' own ratios:
- * both allocators of a round ran back to back, so a slow stretch of the
- * host (TCG timings drift) cancels out of each round's ratio.
- */
-static const char *xb_fmt_ratio(char *buf, size_t len, int m,
-				unsigned int rounds, bool higher_better)
+/* @x against @k, better-is-higher, x1000; 0 if either is missing. */
+static u64 xb_ratio(u64 x, u64 k, bool higher_better)
 {
-	u64 r[XB_MAX_ROUNDS], med;
-	unsigned int i;
+	u64 num = higher_better ? x : k, den = higher_better ? k : x;
 
-	for (i = 0; i < rounds; i++) {
-		u64 x = xb_vals[XB_XPCPU][m][i], k = xb_vals[XB_KERNEL][m][i];
-		u64 num = higher_better ? x : k, den = higher_better ? k : x;
+	return num && den ? div64_u64(num * 1000 + den / 2, den) : 0;
+}
 
-		if (!den) {
-			snprintf(buf, len, num ? "inf" : "n/a");
-			return buf;
-		}
-		r[i] = div64_u64(num * 1000 + den / 2, den);
-	}
-	med = div_u64(xb_median(r, rounds) + 5, 10);
-	snprintf(buf, len, "%llu.%02llu", div_u64(med, 100), med % 100);
+/* A x1000 ratio with two decimals, or "-". */
+static const char *xb_fmt_ratio(char *buf, size_t len, u64 milli)
+{
+	u64 hundredths = div_u64(milli + 5, 10);
+
+	if (!milli)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llu.%02u", div_u64(hundredths, 100),
+			 (unsigned int)(hundredths % 100));
 	return buf;
 }
 
 static void xb_report(const struct xb_test *t, int m, unsigned int size,
-		      unsigned int rounds, bool has_kernel)
+		      unsigned int nr_cpus, unsigned int rounds,
+		      unsigned int allocators)
 {
 	const struct xb_metric *mt = &t->metrics[m];
-	char sz[16], xs[24], ks[24], rs[16];
-	u64 x = xb_median(xb_vals[XB_XPCPU][m], rounds);
-	u64 k = has_kernel ? xb_median(xb_vals[XB_KERNEL][m], rounds) : 0;
+	char sz[16], f[XB_NR][24], r[4][16];
+	u64 med[XB_NR] = {}, lo = 0, hi = 0;
+	unsigned int i, a;
 
+	for (a = 0; a < XB_NR; a++) {
+		if (allocators & BIT(a))
+			med[a] = xb_median(xb_vals[a][m], rounds);
+		xb_fmt(f[a], sizeof(f[a]), med[a]);
+	}
+	/* The spread of the rounds' own ratios, rounds with both figures. */
+	for (i = 0; i < rounds; i++) {
+		u64 q = xb_ratio(xb_vals[XB_XPCPU][m][i],
+				 xb_vals[XB_KERNEL][m][i], mt->higher_better);
+
+		if (!q)
+			continue;
+		lo = lo ? min(lo, q) : q;
+		hi = max(hi, q);
+	}
+	xb_fmt_ratio(r[0], sizeof(r[0]), xb_ratio(med[XB_XPCPU],
+			med[XB_KERNEL], mt->higher_better));
+	xb_fmt_ratio(r[1], sizeof(r[1]), lo);
+	xb_fmt_ratio(r[2], sizeof(r[2]), hi);
+	xb_fmt_ratio(r[3], sizeof(r[3]), xb_ratio(med[XB_NOCACHE],
+			med[XB_KERNEL], mt->higher_better));
 	if (size == XB_SIZE_MIX)
 		snprintf(sz, sizeof(sz), "mix");
 	else
 		snprintf(sz, sizeof(sz), "%u", size);
-	if (has_kernel)
-		xb_fmt(ks, sizeof(ks), k);
-	else
-		snprintf(ks, sizeof(ks), "n/a");
-	if (!has_kernel)
-		snprintf(rs, sizeof(rs), "n/a");
-	else
-		xb_fmt_ratio(rs, sizeof(rs), m, rounds, mt->higher_better);
 
-	pr_info("summary test=%s size=%s unit=%s xpcpu=%s kernel=%s ratio=%s rounds=%u cpus=%u\n",
-		mt->name, sz, mt->unit, xb_fmt(xs, sizeof(xs), x), ks, rs,
-		rounds, t->measure == xb_concurrent ? xb_conc_nr_cpus() : 1);
+	pr_info("summary test=%s size=%s unit=%s cpus=%u xpcpu=%s nocache=%s kernel=%s ratio=%s ratio_min=%s ratio_max=%s ratio_nocache=%s rounds=%u\n",
+		mt->name, sz, mt->unit, nr_cpus, f[XB_XPCPU], f[XB_NOCACHE],
+		f[XB_KERNEL], r[0], r[1], r[2], r[3], rounds);
+	if (t->measure != xb_concurrent)
+		return;
+	for (i = 0; i < ARRAY_SIZE(xb_conc_sizes); i++)
+		for (a = 0; a < XB_NR && xb_conc_sizes[i] == size; a++)
+			xb_conc_med[a][i][min(nr_cpus, 3U) - 1] = med[a];
+}
+
+/* xpcpu's own throughput on 2 CPUs over 1, next to the others'. */
+static void xb_report_scaling(void)
+{
+	char f[XB_NR][16];
+	unsigned int i, a;
+
+	for (i = 0; i < ARRAY_SIZE(xb_conc_sizes); i++) {
+		for (a = 0; a < XB_NR; a++)
+			xb_fmt_ratio(f[a], sizeof(f[a]),
+				     xb_ratio(xb_conc_med[a][i][1],
+					      xb_conc_med[a][i][0], true));
+		pr_info("scaling test=concurrent size=%u cpus=2/1 xpcpu=%s nocache=%s kernel=%s\n",
+			xb_conc_sizes[i], f[XB_XPCPU], f[XB_NOCACHE],
+			f[XB_KERNEL]);
+	}
+}
+
+/* Caches on or off, or a cold start, before one of xpcpu's runs. */
+static int xb_prepare(const struct xb_test *t, int which)
+{
+	int err;
+
+	if (which == XB_KERNEL)
+		return 0;
+	err = xpcpu_set_caches(which == XB_XPCPU);
+	if (!err && t->cold)
+		xpcpu_trim();
+	return err;
 }
 
 static int xb_run_test(const struct xb_test *t, unsigned int size,
-		       unsigned int rounds)
+		       unsigned int nr_cpus, unsigned int rounds)
 {
-	bool has_kernel = size <= XB_KERNEL_MAX_SIZE;
+	unsigned int allocators = t->allocators;
 	u64 val[XB_MAX_METRICS];
 	unsigned int r, i, m;
 	int err;
 
-	for (r = 0; r < rounds; r++) {
+	if (size > XB_KERNEL_MAX_SIZE)
+		allocators &= ~BIT(XB_KERNEL);
+	memset(xb_vals, 0, sizeof(xb_vals));
+	/* Round 0 warms up and is not counted. */
+	for (r = 0; r <= rounds; r++) {
 		for (i = 0; i < XB_NR; i++) {
-			/* xpcpu first in even rounds, the kernel in odd ones */
+			/* The allocator that goes first rotates. */
 			int which = (i + r) % XB_NR;
 
-			if (which == XB_KERNEL && !has_kernel)
+			if (!(allocators & BIT(which)))
 				continue;
+			err = xb_prepare(t, which);
 			msleep(settle_ms);
 			memset(val, 0, sizeof(val));
-			err = t->measure(which, size, r, val);
+			if (!err)
+				err = t->measure(which, size, r, nr_cpus, val);
 			if (err) {
-				pr_err("%s size=%u %s round %u: error %d\n",
-				       t->name, size, xb_alloc_name[which], r,
-				       err);
+				pr_err("%s size=%u cpus=%u %s round %u: error %d\n",
+				       t->name, size, nr_cpus,
+				       xb_alloc_name[which], r, err);
+				xpcpu_set_caches(true);
 				return err;
 			}
-			for (m = 0; m < XB_MAX_METRICS; m++)
-				xb_vals[which][m][r] = val[m];
+			for (m = 0; r && m < XB_MAX_METRICS; m++)
+				xb_vals[which][m][r - 1] = val[m];
 		}
 	}
+	xpcpu_set_caches(true);
 	for (m = 0; m < XB_MAX_METRICS && t->metrics[m].name; m++)
-		xb_report(t, m, size, rounds, has_kernel);
+		xb_report(t, m, size, nr_cpus, rounds, allocators);
 	return 0;
 }
 
 static void xb_run_tests(void)
 {
 	unsigned int rounds = clamp(nr_rounds, 1U, (unsigned int)XB_MAX_ROUNDS);
-	unsigned int i, s;
+	unsigned int i, s, c;
 	u64 t0 = ktime_get_ns();
 
-	pr_info("start mask=0x%x rounds=%u cpus=%u online, %u possible\n",
-		run_test_mask, rounds, num_online_cpus(), num_possible_cpus());
+	xb_conc_init();
+	pr_info("start mask=0x%x rounds=%u+1 cpus=%u online, %u possible; pointers=%s\n",
+		run_test_mask, rounds, num_online_cpus(), num_possible_cpus(),
+		xpcpu_genuine_pointers() ? "genuine" : "offset");
 	for (i = 0; i < ARRAY_SIZE(xb_tests); i++) {
 		const struct xb_test *t = &xb_tests[i];
+		unsigned int nr_sizes = t->sizes ? t->nr_sizes : 1;
 
 		if (!(run_test_mask & BIT(i)))
 			continue;
-		for (s = 0; s < (t->sizes ? t->nr_sizes : 1); s++) {
-			unsigned int size = t->sizes ? t->sizes[s] : *t->size;
+		if (t->size && *t->size)
+			nr_sizes = 1;
+		for (s = 0; s < nr_sizes; s++) {
+			unsigned int size = t->size && *t->size ? *t->size :
+					    t->sizes[s];
 
-			if (xb_run_test(t, size, rounds))
-				pr_err("%s size=%u: failed\n", t->name, size);
+			for (c = 0; c < (t->per_cpus ? xb_nr_conc_cpus : 1);
+			     c++) {
+				unsigned int cpus = t->per_cpus ?
+						    xb_conc_cpus[c] : 1;
+
+				if (xb_run_test(t, size, cpus, rounds))
+					pr_err("%s size=%u cpus=%u: failed\n",
+					       t->name, size, cpus);
+			}
 		}
+		if (t->measure == xb_concurrent && !conc_cpus && !conc_size)
+			xb_report_scaling();
 	}
 	pr_info("done in %llu ms\n", div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
 }

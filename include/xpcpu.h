@@ -28,6 +28,8 @@
 
 #include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <linux/atomic.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
@@ -114,6 +116,9 @@ struct xpcpu_stats {
 };
 
 void xpcpu_get_stats(struct xpcpu_stats *st);
+int xpcpu_set_caches(bool on);
+bool xpcpu_caches_on(void);
+void xpcpu_trim(void);
 
 /**
  * xpcpu_alloc() - allocate one zeroed object of @type per possible CPU
@@ -189,6 +194,196 @@ do {									\
 } while (0)
 
 /*
+ * Genuine per-CPU pointers: when xpcpu_genuine_ptrs is on (chosen at load,
+ * see xpcpu.ko's "pointers" parameter), ptr + __per_cpu_offset[cpu] is
+ * cpu's copy, as for the kernel's own __percpu pointers, so the kernel's
+ * this_cpu_*() operations work on xpcpu areas: one %gs-relative
+ * instruction, no preemption toggle.  Otherwise the xpcpu_this_cpu_*()
+ * operations below fall back to the accessors with interrupts off.
+ */
+DECLARE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
+
+/**
+ * xpcpu_genuine_pointers() - are xpcpu pointers genuine per-CPU pointers?
+ *
+ * Return: true when per_cpu_ptr(), this_cpu_*() and raw_cpu_*() work on
+ * xpcpu_as_percpu() of any xpcpu pointer.
+ */
+static inline bool xpcpu_genuine_pointers(void)
+{
+	return static_branch_likely(&xpcpu_genuine_ptrs);
+}
+
+/**
+ * xpcpu_as_percpu() - an xpcpu pointer as the kernel's __percpu pointer
+ * @ptr: a __xpcpu pointer
+ *
+ * Only meaningful when xpcpu_genuine_pointers() is true.
+ * Return: the same value as ``typeof(*ptr) __percpu *``.
+ */
+#define xpcpu_as_percpu(ptr)						\
+	((typeof(*(ptr)) __percpu __force *)(unsigned long)(ptr))
+
+#ifdef CONFIG_X86
+/* One read-modify-write instruction: an interrupt sees it done or not. */
+#define __xpcpu_local_add(p, val)					\
+do {									\
+	typeof(*(p)) __xpcpu_v = (val);					\
+									\
+	switch (sizeof(*(p))) {						\
+	case 1:								\
+		asm volatile("addb %1, %0" : "+m" (*(p)) : "qi" (__xpcpu_v)); \
+		break;							\
+	case 2:								\
+		asm volatile("addw %1, %0" : "+m" (*(p)) : "ri" (__xpcpu_v)); \
+		break;							\
+	case 4:								\
+		asm volatile("addl %1, %0" : "+m" (*(p)) : "ri" (__xpcpu_v)); \
+		break;							\
+	case 8:								\
+		asm volatile("addq %1, %0" : "+m" (*(p)) : "re" (__xpcpu_v)); \
+		break;							\
+	default:							\
+		__bad_size_call_parameter();				\
+	}								\
+} while (0)
+#else
+/* cmpxchg_local(): no interrupt on this CPU splits it. */
+#define __xpcpu_local_add(p, val)					\
+do {									\
+	typeof(*(p)) __xpcpu_old;					\
+									\
+	do {								\
+		__xpcpu_old = READ_ONCE(*(p));				\
+	} while (cmpxchg_local(p, __xpcpu_old,				\
+			       __xpcpu_old + (val)) != __xpcpu_old);	\
+} while (0)
+#endif
+
+/* The fallback: this CPU's copy, with preemption off. */
+#define __xpcpu_this_cpu_add(ptr, val)					\
+do {									\
+	preempt_disable_notrace();					\
+	__xpcpu_local_add(xpcpu_this_ptr(ptr), val);			\
+	preempt_enable_notrace();					\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_add() - add to this CPU's copy, safe from preemption
+ *	and interrupts
+ * @ptr: a __xpcpu pointer to an integer type
+ * @val: what to add
+ *
+ * With genuine pointers this is this_cpu_add(), else this CPU's copy is
+ * changed with preemption off, in one instruction on x86 (else with
+ * cmpxchg_local()), so that interrupts on this CPU cannot split it.
+ *
+ * Context: any context; NMI too where this_cpu_add() and cmpxchg_local()
+ * are NMI-safe (x86).
+ */
+#define xpcpu_this_cpu_add(ptr, val)					\
+do {									\
+	if (xpcpu_genuine_pointers())					\
+		this_cpu_add(*xpcpu_as_percpu(ptr), val);		\
+	else								\
+		__xpcpu_this_cpu_add(ptr, val);				\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_sub() - subtract from this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer type
+ * @val: what to subtract
+ *
+ * Context: as xpcpu_this_cpu_add().
+ */
+#define xpcpu_this_cpu_sub(ptr, val)					\
+	xpcpu_this_cpu_add(ptr, -(typeof(*xpcpu_this_ptr(ptr)))(val))
+
+/**
+ * xpcpu_this_cpu_inc() - add one to this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer type
+ *
+ * Context: as xpcpu_this_cpu_add().
+ */
+#define xpcpu_this_cpu_inc(ptr)		xpcpu_this_cpu_add(ptr, 1)
+
+/**
+ * xpcpu_this_cpu_dec() - subtract one from this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer type
+ *
+ * Context: as xpcpu_this_cpu_add().
+ */
+#define xpcpu_this_cpu_dec(ptr)		xpcpu_this_cpu_sub(ptr, 1)
+
+#define __xpcpu_this_cpu_write(ptr, val)				\
+do {									\
+	preempt_disable_notrace();					\
+	WRITE_ONCE(*xpcpu_this_ptr(ptr), val);				\
+	preempt_enable_notrace();					\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_write() - set this CPU's copy
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @val: the new value
+ *
+ * Context: as xpcpu_this_cpu_add().
+ */
+#define xpcpu_this_cpu_write(ptr, val)					\
+do {									\
+	if (xpcpu_genuine_pointers())					\
+		this_cpu_write(*xpcpu_as_percpu(ptr), val);		\
+	else								\
+		__xpcpu_this_cpu_write(ptr, val);			\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_read() - read this CPU's copy
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context.
+ * Return: the value, of type ``typeof(*ptr)``.
+ */
+#define xpcpu_this_cpu_read(ptr)					\
+({									\
+	typeof(*xpcpu_this_ptr(ptr)) __xpcpu_val;			\
+									\
+	if (xpcpu_genuine_pointers()) {					\
+		__xpcpu_val = this_cpu_read(*xpcpu_as_percpu(ptr));	\
+	} else {							\
+		preempt_disable_notrace();				\
+		__xpcpu_val = READ_ONCE(*xpcpu_this_ptr(ptr));		\
+		preempt_enable_notrace();				\
+	}								\
+	__xpcpu_val;							\
+})
+
+/**
+ * xpcpu_this_cpu_cmpxchg() - compare and exchange this CPU's copy
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @old: the value expected
+ * @new: the value stored if the copy holds @old
+ *
+ * Context: as xpcpu_this_cpu_add().
+ * Return: the value the copy held before.
+ */
+#define xpcpu_this_cpu_cmpxchg(ptr, old, new)				\
+({									\
+	typeof(*xpcpu_this_ptr(ptr)) __xpcpu_ret;			\
+									\
+	if (xpcpu_genuine_pointers()) {					\
+		__xpcpu_ret = this_cpu_cmpxchg(*xpcpu_as_percpu(ptr),	\
+					       old, new);		\
+	} else {							\
+		preempt_disable_notrace();				\
+		__xpcpu_ret = cmpxchg_local(xpcpu_this_ptr(ptr), old,	\
+					    new);			\
+		preempt_enable_notrace();				\
+	}								\
+	__xpcpu_ret;							\
+})
+
+/*
  * Static per-CPU variables.  The variable itself is a template in the
  * module's XPCPU_SECTION; its per-CPU copies live in the first
  * chunk (xpcpu.ko's own, in the static area; other modules', in the
@@ -234,6 +429,17 @@ unsigned long __weak __xpcpu_delta __read_mostly;
 #define __xpcpu_var(name)						\
 	((__force typeof(&(name)))((unsigned long)&(name) +		\
 				     READ_ONCE(__xpcpu_delta)))
+
+/**
+ * xpcpu_var() - the per-CPU pointer of a static per-CPU variable
+ * @name: the variable, from DEFINE_XPCPU()
+ *
+ * For every API that takes a __xpcpu pointer: xpcpu_ptr(), the
+ * xpcpu_this_cpu_*() operations, xpcpu_get_ptr()...
+ *
+ * Return: a ``typeof(name) __xpcpu *`` pointer.
+ */
+#define xpcpu_var(name)		__xpcpu_var(name)
 
 /**
  * xpcpu_var_ptr() - @cpu's copy of a static per-CPU variable

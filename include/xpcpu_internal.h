@@ -91,9 +91,12 @@ struct xpcpu_chunk {
  */
 struct xpcpu_backend {
 	const char *name;		/* shown in debugfs stats */
+	bool genuine;			/* ptr + __per_cpu_offset[cpu] works */
 	/* Distance of @cpu's unit from unit 0, the same in every chunk. */
 	unsigned long (*unit_offset)(const struct xpcpu_alloc_info *ai,
 				     unsigned int cpu);
+	/* What a pointer is less than unit 0's address of its area. */
+	unsigned long (*ptr_bias)(const struct xpcpu_alloc_info *ai);
 	/* Give @chunk its pages and mapping; set chunk->base_addr. */
 	int (*populate)(struct xpcpu_chunk *chunk,
 			const struct xpcpu_alloc_info *ai, gfp_t gfp);
@@ -140,6 +143,7 @@ struct xpcpu_pool {
 	unsigned int empty_decay_ms;	/* parameter: empty lifetime */
 	unsigned long freed_gen;	/* bumped before a chunk is freed */
 	bool balance_force;		/* next balance ignores the decay */
+	bool trimmed;			/* no spares until an allocation asks */
 	bool dying;			/* unloading: no more balance work */
 };
 
@@ -264,7 +268,10 @@ extern struct xpcpu_alloc_info *xpcpu_ai;
 /* pcpu_chunk.c: chunk lifetime through the backend, pointer encoding */
 extern unsigned long xpcpu_ptr_bias;
 extern const struct xpcpu_backend *xpcpu_backend;
-int xpcpu_layout_init(struct xpcpu_alloc_info *ai);
+unsigned long xpcpu_percpu_span(const struct xpcpu_alloc_info *ai);
+void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine);
+unsigned long xpcpu_layout_span(void);
+struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk);
 struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, raw_spinlock_t *lock,
 					   gfp_t gfp);
 void xpcpu_chunk_free_meta(struct xpcpu_chunk *chunk);
@@ -308,6 +315,7 @@ int xpcpu_pool_nr_pinned_chunks(void);
 void __xpcpu *xpcpu_pool_reserved_alloc(size_t size, size_t align);
 void xpcpu_pool_reserved_free(void __xpcpu *ptr);
 void xpcpu_pool_balance(bool force);
+void xpcpu_pool_trim(void);
 int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
 void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st);
 int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max);

@@ -373,12 +373,14 @@ static unsigned long cpu_cached(int cpu)
 
 static void xpcpu_test_cache_cpu_offline_drains(struct kunit *test)
 {
-	int cpu = cpumask_last(cpu_online_mask), i, ret;
+	int cpu = -1, c, i, ret;
 
-	if (cpu <= 0 || cpu == raw_smp_processor_id())
-		cpu = other_online_cpu();
-	if (cpu <= 0)
-		kunit_skip(test, "needs an online CPU other than 0");
+	/* A CPU that can go offline: not 0, not the one running this. */
+	for_each_online_cpu(c)
+		if (c && c != raw_smp_processor_id())
+			cpu = c;
+	if (cpu < 0)
+		kunit_skip(test, "needs an online CPU other than 0 and this one");
 	xpcpu_cache_drain_now();
 	for (i = 0; i < 8; i++)
 		KUNIT_ASSERT_NOT_NULL(test, c_alloc(test, 24, GFP_KERNEL));

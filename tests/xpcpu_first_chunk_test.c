@@ -183,11 +183,19 @@ static void xpcpu_test_unit_off_matches_unit(struct kunit *test)
 	const struct xpcpu_alloc_info *ai = xpcpu_ai;
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		/* Genuine pointers: the kernel's own per-CPU offsets. */
+		unsigned long want = xpcpu_genuine_pointers() ?
+			per_cpu_offset(cpu) :
+			XPCPU_PTR_BIAS +
+			(unsigned long)ai->cpu_unit[cpu] * ai->unit_size;
+
+		KUNIT_EXPECT_EQ_MSG(test, per_cpu(xpcpu_unit_off, cpu), want,
+				    "cpu %u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, per_cpu(xpcpu_unit_off, cpu),
-				    XPCPU_PTR_BIAS +
-				    (unsigned long)ai->cpu_unit[cpu] *
-				    ai->unit_size, "cpu %u", cpu);
+				    xpcpu_ptr_bias + ai->unit_off[ai->cpu_unit[cpu]],
+				    "cpu %u", cpu);
+	}
 }
 
 /* The first and the reserved chunk share memory and split it right. */
