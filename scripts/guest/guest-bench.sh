@@ -26,6 +26,7 @@
 # for rates).  Exit status 0 iff every part ran; a failure is a
 # "FAIL: ..." line on stderr (die), which /init reports.
 . /tests/lib.sh
+# shellcheck disable=SC2034 # read by report() in /tests/lib.sh
 XPCPU_REPORT_PREFIX="bench: "
 
 KO=$MODDIR/xpcpu_bench.ko
