@@ -6,9 +6,10 @@
 #   make            build the modules here, against KDIR (below)
 #   make run        boot a guest kernel (KVER=6.1|6.12) in QEMU, load xpcpu,
 #                   print a report
-#   make test       guest tests on 6.1 and 6.12, then KUnit; ends with
-#                   "N passed, M failed"
-#   make kunit      the KUnit suites only (linux-source-6.1, x86_64 QEMU)
+#   make test       guest tests on 6.1, 6.12, their RT builds and 6.1 with
+#                   preempt=full, then KUnit on 6.1 and 6.12; ends with
+#                   "N passed, M failed, K skipped"
+#   make kunit      the KUnit suites only (linux-source-6.1 and -6.12)
 #   make bench      the benchmark (scripts/bench.sh; KVER=6.1|6.12)
 #   make check      checkpatch --strict and sparse/W=1 (advice)
 #   make style      checkpatch only
@@ -39,8 +40,7 @@ test:
 	scripts/test.sh
 
 kunit:
-	scripts/deps.sh
-	scripts/kunit.sh
+	TEST_KVERS= TEST_PREEMPT_FULL= scripts/test.sh
 
 bench:
 	scripts/bench.sh full $(KVER)
@@ -52,7 +52,7 @@ style:
 	scripts/check.sh style
 
 deps:
-	scripts/deps.sh 6.1 6.12
+	scripts/deps.sh 6.1 6.12 6.1-rt 6.12-rt kunit-6.1 kunit-6.12
 
 clean:
 	-[ ! -d "$(KDIR)/" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -4,8 +4,9 @@
 # scripts/bench.sh - `make bench`: xpcpu against the kernel's alloc_percpu().
 #
 # Boots the guest kernel in QEMU (scripts/vm.sh bench: TCG, 4 CPUs on 2
-# NUMA nodes), where scripts/guest/bench.sh runs xpcpu_bench.ko with both
-# allocators in the same boot, alternating in rounds.  Prints a table with
+# NUMA nodes), where the guest side, scripts/guest/guest-bench.sh, runs
+# xpcpu_bench.ko with both allocators in the same boot, alternating in
+# rounds.  Prints a table with
 # the medians and the xpcpu/kernel ratio, oriented so that > 1.0 means
 # xpcpu is better (kernel/xpcpu for times and pages, xpcpu/kernel for
 # rates and success rates).  A full run writes bench/results/:

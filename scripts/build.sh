@@ -4,12 +4,16 @@
 # scripts/build.sh - build xpcpu's modules for one guest kernel.
 #
 # Copies the project's source files (git-tracked, plus new files git does
-# not ignore; never build artifacts) into a per-kernel build directory,
-# ${XDG_CACHE_HOME:-~/.cache}/xpcpu/build/<kver>/, and runs
+# not ignore; never build artifacts) into a build directory per kernel and
+# per checkout, ${XDG_CACHE_HOME:-~/.cache}/xpcpu/build/<kver>-<key>/ (key:
+# a hash of the checkout's or XPCPU_REV snapshot's path, so two checkouts
+# never share objects), and runs
 #	make -C /lib/modules/<kver>/build M=<that dir> modules
-# there (incremental: rsync keeps mtimes, so unchanged files are not
-# rebuilt).  The top-level Kbuild builds xpcpu.ko and the subdirectories
-# bench/ and tests/client/.  Extra make arguments are passed on.
+# there.  Incremental by content (sync_sources in scripts/lib.sh): a file
+# whose contents changed is copied with a new mtime and rebuilt, an
+# unchanged one is not, whatever the checkout's mtimes say.  The top-level
+# Kbuild builds xpcpu.ko and the subdirectories bench/ and tests/client/.
+# Extra make arguments are passed on.
 #
 # Usage: scripts/build.sh KVER [MAKE_ARGS...]   KVER: 6.1, 6.12 or a full version
 # Prints the .ko files built, one per line, on stdout; the make log goes
@@ -24,16 +28,10 @@ kver=$(kver_require "$1")
 shift
 kdir=/lib/modules/$kver/build
 root=$(xpcpu_src_root)
-# A snapshot gets its own build dir: its files carry the commit's mtimes,
-# older than objects built from the working tree, so make would not rebuild.
-bdir=$XPCPU_CACHE/build/$kver
-[ "$root" = "$XPCPU_ROOT" ] || bdir+=-$(basename "$root" | cut -c1-12)
+bdir=$XPCPU_CACHE/build/$kver-$(src_key "$root")
 lock_or_wait "build-$(basename "$bdir")"
 mkdir -p "$bdir" "$XPCPU_OUT"
-
-project_files "$root" | rsync -a --from0 --files-from=- --delete-missing-args \
-	"$root/" "$bdir/" ||
-	die "copying sources to $bdir failed; check free space, or rm -rf $bdir and retry"
+sync_sources "$root" "$bdir"
 
 blog=$XPCPU_OUT/build-$kver.log
 log "building modules for $kver in $bdir"

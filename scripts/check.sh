@@ -34,10 +34,10 @@ fi
 if [ "$what" != style ]; then
 	command -v sparse >/dev/null || die "sparse not found; run: scripts/deps.sh"
 	kver=$(kver_require "$spec")
-	bdir=$XPCPU_CACHE/build/check-$kver
-	mkdir -p "$bdir"
-	project_files "$root" | rsync -a --from0 --files-from=- --delete-missing-args \
-		"$root/" "$bdir/"
+	# Per checkout, copied by content (see scripts/build.sh).
+	bdir=$XPCPU_CACHE/build/check-$kver-$(src_key "$root")
+	lock_or_wait "build-$(basename "$bdir")"
+	sync_sources "$root" "$bdir"
 	echo "=== sparse (C=2) and W=1 against $kver"
 	slog=$XPCPU_OUT/check-sparse-$kver.log
 	mkdir -p "$XPCPU_OUT"

@@ -5,19 +5,25 @@
 #
 # Installs (apt-get, Debian 12) only what is missing, so a second run is
 # fast and needs no network: the toolchain, QEMU, busybox-static, cpio,
-# sparse, pahole, gnuplot, linux-source-6.1, and for each guest kernel
-# its image and matching headers:
-#   6.1   Debian's linux-image-amd64 + linux-headers-amd64
-#   6.12  the newest linux-image-6.12.*+deb12-amd64-unsigned that has a
-#         matching linux-headers-* package in apt-cache
-# Prints "kernel SPEC -> VERSION" for each kernel at the end.
+# sparse, pahole, gnuplot, linux-source-6.1, and for each SPEC:
+#   6.1         Debian's linux-image-amd64 + linux-headers-amd64
+#   6.1-rt      Debian's PREEMPT_RT kernel: linux-image-rt-amd64 +
+#               linux-headers-rt-amd64
+#   6.12        the newest linux-image-6.12.*+deb12-amd64-unsigned that has a
+#               matching linux-headers-* package in apt-cache
+#   6.12-rt     the same for linux-image-6.12.*+deb12-rt-amd64-unsigned
+#               (optional: if it does not install cleanly, a warning)
+#   kunit-6.1   linux-source-6.1 (the KUnit tree; always installed anyway)
+#   kunit-6.12  linux-source-6.12 (optional, as 6.12-rt)
+# Prints "kernel SPEC -> VERSION" (or "source SPEC -> PATH") for each SPEC
+# at the end, "SPEC -> (not installed)" for an optional one that failed.
 #
-# Usage: scripts/deps.sh [KVER...]        (default: 6.1; e.g. 6.1 6.12)
+# Usage: scripts/deps.sh [SPEC...]        (default: 6.1; e.g. 6.1 6.12 6.1-rt)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kvers=("$@")
-[ ${#kvers[@]} -gt 0 ] || kvers=(6.1)
+specs=("$@")
+[ ${#specs[@]} -gt 0 ] || specs=(6.1)
 
 base_pkgs=(make gcc libc6-dev git rsync xz-utils cpio gzip python3 bc flex bison
 	libelf-dev libssl-dev dwarves sparse kmod gnuplot-nox busybox-static
@@ -36,10 +42,19 @@ installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
 }
 
-# The newest 6.12 image that apt knows, with matching headers.
+# optional SPEC: true if a failure to install SPEC is only a warning.
+optional() {
+	case $1 in
+	6.12-rt | kunit-6.12) return 0 ;;
+	esac
+	return 1
+}
+
+# candidate_612 FLAVOUR: the newest 6.12 image of FLAVOUR (amd64, rt-amd64)
+# that apt knows, with matching headers.
 candidate_612() {
 	apt-cache pkgnames linux-image-6.12. 2>/dev/null |
-		grep -E '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' |
+		grep -E "^linux-image-6\.12\.[0-9]+\+deb12-$1-unsigned\$" |
 		sed 's/^linux-image-//; s/-unsigned$//' | sort -rV |
 		while read -r v; do
 			if apt-cache show "linux-headers-$v" >/dev/null 2>&1; then
@@ -49,58 +64,98 @@ candidate_612() {
 		done
 }
 
-# Fill the array "missing" with what is not installed yet.
+# spec_pkgs SPEC: the packages SPEC needs, one per line; fails if apt does
+# not know them yet (then an apt-get update may help).
+spec_pkgs() {
+	local v
+	case $1 in
+	6.1) printf '%s\n' linux-image-amd64 linux-headers-amd64 ;;
+	6.1-rt) printf '%s\n' linux-image-rt-amd64 linux-headers-rt-amd64 ;;
+	6.12 | 6.12-rt)
+		v=$(candidate_612 "$([ "$1" = 6.12 ] && echo amd64 || echo rt-amd64)")
+		[ -n "$v" ] || return 1
+		printf '%s\n' "linux-image-$v-unsigned" "linux-headers-$v"
+		;;
+	kunit-6.1 | kunit-6.12)
+		apt-cache show "linux-source-${1#kunit-}" >/dev/null 2>&1 || return 1
+		echo "linux-source-${1#kunit-}"
+		;;
+	*)
+		[ -n "$(kver_resolve "$1")" ] ||
+			die "kernel '$1' is not installed and only 6.1, 6.1-rt, 6.12, 6.12-rt, kunit-6.1 and kunit-6.12 are known; install linux-image-$1 and linux-headers-$1"
+		;;
+	esac
+}
+
+# Fill "missing" (required) and "missing_opt" (optional) with what is not
+# installed yet; need_update=1 if apt does not know a spec's packages.
 missing=()
+missing_opt=()
 need_update=0
+unknown=()
 compute_missing() {
-	local p k v
+	local p s pkgs
 	missing=()
+	missing_opt=()
 	need_update=0
+	unknown=()
 	for p in "${base_pkgs[@]}"; do
 		installed "$p" || missing+=("$p")
 	done
-	for k in "${kvers[@]}"; do
-		case $k in
-		6.1)
-			installed linux-image-amd64 || missing+=(linux-image-amd64)
-			installed linux-headers-amd64 || missing+=(linux-headers-amd64)
-			;;
-		6.12)
-			v=$(candidate_612)
-			if [ -z "$v" ]; then
-				need_update=1
-				continue
-			fi
-			installed "linux-image-$v-unsigned" || missing+=("linux-image-$v-unsigned")
-			installed "linux-headers-$v" || missing+=("linux-headers-$v")
-			;;
-		*)
-			[ -n "$(kver_resolve "$k")" ] ||
-				die "kernel '$k' is not installed and only 6.1 and 6.12 are known; install linux-image-$k and linux-headers-$k"
-			;;
-		esac
+	for s in "${specs[@]}"; do
+		if ! pkgs=$(spec_pkgs "$s"); then
+			need_update=1
+			unknown+=("$s")
+			continue
+		fi
+		for p in $pkgs; do
+			installed "$p" && continue
+			if optional "$s"; then missing_opt+=("$p"); else missing+=("$p"); fi
+		done
 	done
 	return 0
 }
 
+# spec_ok SPEC: SPEC is installed and usable.
+spec_ok() {
+	case $1 in
+	kunit-*) [ -f "/usr/src/linux-source-${1#kunit-}.tar.xz" ] ;;
+	*) [ -n "$(kver_resolve "$1")" ] ;;
+	esac
+}
+
+export DEBIAN_FRONTEND=noninteractive
 compute_missing
-if [ ${#missing[@]} -gt 0 ] || [ "$need_update" -eq 1 ]; then
-	export DEBIAN_FRONTEND=noninteractive
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_opt[@]} -gt 0 ] || [ "$need_update" -eq 1 ]; then
 	log "apt-get update"
 	"${sudo[@]}" apt-get update -q ||
 		die "apt-get update failed; check the network and /etc/apt/sources.list"
 	compute_missing
-	[ "$need_update" -eq 0 ] ||
-		die "apt has no linux-image-6.12.*+deb12-amd64-unsigned with matching headers; enable bookworm and bookworm-security/updates in /etc/apt/sources.list"
+	for s in "${unknown[@]}"; do
+		optional "$s" ||
+			die "apt knows no packages for '$s' (see the list in $0); enable bookworm and bookworm-security/updates in /etc/apt/sources.list"
+		log "warning: apt knows no packages for the optional '$s'; skipping it"
+	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "apt-get install ${missing[*]}"
 		"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" ||
 			die "apt-get install failed; see the messages above"
 	fi
+	if [ ${#missing_opt[@]} -gt 0 ]; then
+		log "apt-get install ${missing_opt[*]} (optional)"
+		"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing_opt[@]}" ||
+			log "warning: the optional packages ${missing_opt[*]} did not install; going on without them"
+	fi
 fi
 
-for k in "${kvers[@]}"; do
-	v=$(kver_resolve "$k")
-	[ -n "$v" ] || die "kernel $k: image or headers still missing after install; check /boot and /lib/modules/*/build"
-	echo "kernel $k -> $v"
+for s in "${specs[@]}"; do
+	if ! spec_ok "$s"; then
+		optional "$s" ||
+			die "$s: still missing after install; check /boot, /lib/modules/*/build and /usr/src"
+		echo "$s -> (not installed)"
+	elif [ "${s#kunit-}" != "$s" ]; then
+		echo "source $s -> /usr/src/linux-source-${s#kunit-}.tar.xz"
+	else
+		echo "kernel $s -> $(kver_resolve "$s")"
+	fi
 done

@@ -5,8 +5,10 @@
 #
 # A busybox-static userland (/bin/busybox, applets installed by /init),
 # /init (scripts/guest/init), the given .ko files in /modules/, the
-# guest scripts (tests/guest/*.sh, scripts/guest/*.sh) in /tests/ and the
-# guest helper programs (scripts/guest/*.c, built static) in /bin/.
+# guest scripts (tests/guest/*.sh with the guest library lib.sh,
+# scripts/guest/*.sh) and the splat list and scanner (scripts/splat-patterns,
+# scripts/splat-scan.awk) in /tests/, and the guest helper programs
+# (scripts/guest/*.c, built static) in /bin/.
 #
 # Usage: scripts/initramfs.sh OUT.cpio.gz [MODULE.ko...]
 set -euo pipefail
@@ -32,6 +34,10 @@ for ko in "$@"; do
 done
 for f in "$XPCPU_ROOT"/tests/guest/*.sh "$XPCPU_ROOT"/scripts/guest/*.sh; do
 	if [ -f "$f" ]; then install -m 0755 "$f" "$stage/tests/"; fi
+done
+for f in "$XPCPU_SPLAT_PATTERNS" "$XPCPU_SPLAT_SCAN"; do
+	[ -f "$f" ] || die "$f is missing; restore it from git"
+	install -m 0644 "$f" "$stage/tests/"
 done
 # Guest helper programs (scripts/guest/*.c, e.g. xpcpu_insmod), static.
 for c in "$XPCPU_ROOT"/scripts/guest/*.c; do

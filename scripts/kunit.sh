@@ -4,28 +4,41 @@
 # scripts/kunit.sh - build xpcpu into a KUnit kernel and run its suites.
 #
 # Debian's kernels have no CONFIG_KUNIT, so this extracts Debian's
-# linux-source-6.1 into the cache, links the project into it as
-# drivers/xpcpu/ (a directory of symlinks, as WireGuard's compat tree
-# does), and runs tools/testing/kunit/kunit.py for x86_64 under QEMU with
-# 4 CPUs on 2 NUMA nodes.  The verdict is the parsed KUnit results AND a
-# scan of the whole kernel log for splats (lockdep, KASAN, WARNING, ...):
-# a splat fails the run even if every case passed.
+# linux-source-<ver> (6.1 or 6.12) into the cache, puts the project's
+# Kbuild, Kconfig and sources into it as drivers/xpcpu/ (copied by content,
+# see sync_sources in scripts/lib.sh: a file whose contents changed gets a
+# new mtime and is rebuilt, whichever checkout or XPCPU_REV snapshot it
+# comes from), and runs tools/testing/kunit/kunit.py for x86_64 under QEMU
+# with 4 CPUs on 2 NUMA nodes.  The verdict is the parsed KUnit results
+# (scripts/kunit_counts.py), every suite named in tests/*_test.c having
+# run, every .kunitconfig option having reached the .config, AND a scan of
+# the whole kernel log for splats (scripts/splat-patterns): a splat fails
+# the run even if every case passed.
 #
 # Usage: scripts/kunit.sh [FILTER_GLOB]     e.g. scripts/kunit.sh 'xpcpu.*'
-# Env:   XPCPU_REV=<commit>: test that commit's sources, not the working tree
-#        KUNIT_BUILD_DIR: kernel build dir (default: cache/kunit-<hash of .kunitconfig>)
+# Env:   KUNIT_KVER=6.1|6.12: the kernel tree (default 6.1; 6.12 needs
+#          linux-source-6.12: scripts/deps.sh kunit-6.12)
+#        XPCPU_REV=<commit>: test that commit's sources, not the working tree
+#        KUNIT_BUILD_DIR: kernel build dir (default:
+#          cache/kunit-<ver>-<hash of .kunitconfig>)
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
-#        KUNIT_COUNTS_FILE: if set, "PASSED FAILED" is written there.
-# Output: out/kunit/ (kunit.py's output, results.json, splats.txt);
-#         the last line is "=== kunit: N passed, M failed".
+#        KUNIT_COUNTS_FILE: if set, "PASSED FAILED SKIPPED" is written there.
+# Output: out/kunit-<ver>/ (kunit.py's output kunit.out, results.json,
+#         test.log, splats.txt); the last line is
+#         "=== kunit <ver>: N passed, M failed, K skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 filter=${1:-}
+ver=${KUNIT_KVER:-6.1}
+case $ver in
+6.1 | 6.12) ;;
+*) die "KUNIT_KVER=$ver: only 6.1 and 6.12 (Debian's linux-source-*) are known" ;;
+esac
 timeout=${KUNIT_TIMEOUT:-900}
 jobs=${KUNIT_JOBS:-$(nproc)}
 kunitconfig=$XPCPU_ROOT/tests/.kunitconfig
-out=$XPCPU_OUT/kunit
+out=$XPCPU_OUT/kunit-$ver
 qemu_args='-smp 4,sockets=2,cores=2 -m 2048'
 qemu_args+=' -object memory-backend-ram,id=m0,size=1024M'
 qemu_args+=' -object memory-backend-ram,id=m1,size=1024M'
@@ -38,34 +51,46 @@ command -v python3 >/dev/null || die "python3 not found; run: scripts/deps.sh"
 
 passed=0
 failed=0
+skipped=0
 finish() {
-	[ -z "${KUNIT_COUNTS_FILE:-}" ] || echo "$passed $failed" >"$KUNIT_COUNTS_FILE"
-	echo "=== kunit: $passed passed, $failed failed"
+	[ -z "${KUNIT_COUNTS_FILE:-}" ] || echo "$passed $failed $skipped" >"$KUNIT_COUNTS_FILE"
+	echo "=== kunit $ver: $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ] && exit 0
 	exit 1
 }
 
+# One lock for every KUnit tree: two kernel builds at once gain nothing on
+# a small machine, and older scripts share the 6.1 tree under this name.
 lock_or_wait kunit
+mkdir -p "$out"
+rm -f "$out"/{results.json,splats.txt,test.log,kunit.out}
 t0=$(date +%s)
-src=$(ensure_linux_source)
+src=$(ensure_linux_source "$ver")
 t_src=$(($(date +%s) - t0))
+root=$(xpcpu_src_root)
 
-# Link the project into the tree: drivers/xpcpu/ holds one symlink per
-# source file, rebuilt each run so that added or removed files show up.
+# The suites that must run: every 'name = "xpcpu..."' of a kunit_suite in
+# tests/*_test.c, narrowed by the suite part of FILTER_GLOB if given.
+mapfile -t suites < <(cat "$root"/tests/*_test.c 2>/dev/null |
+	sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\(xpcpu[A-Za-z0-9_]*\)".*/\1/p' |
+	sort -u)
+[ ${#suites[@]} -gt 0 ] || die "no KUnit suite (.name = \"xpcpu...\") found in $root/tests/*_test.c; restore them from git"
+if [ -n "$filter" ]; then
+	want=()
+	for s in "${suites[@]}"; do
+		# shellcheck disable=SC2053 # the filter is a glob
+		[[ $s == ${filter%%.*} ]] && want+=("$s")
+	done
+	suites=("${want[@]}")
+fi
+
+# Put the project into the tree as drivers/xpcpu/: the build files and
+# sources, copied by content.  (Runs of older scripts left symlinks there.)
 link_project() {
-	local dst=$src/drivers/xpcpu root f
-	root=$(xpcpu_src_root)
-	rm -rf "$dst"
-	mkdir -p "$dst"
-	while IFS= read -r -d '' f; do
-		case $f in
-		Kbuild | */Kbuild | Kconfig | */Kconfig | *.c | *.h | *.S | *.lds) ;;
-		*) continue ;;
-		esac
-		mkdir -p "$dst/$(dirname "$f")"
-		ln -s "$root/$f" "$dst/$f"
-	done < <(project_files "$root")
-	[ -e "$dst/Kbuild" ] && [ -e "$dst/Kconfig" ] ||
+	local dst=$src/drivers/xpcpu
+	if [ -n "$(find "$dst" -type l -print -quit 2>/dev/null)" ]; then rm -rf "$dst"; fi
+	sync_sources "$root" "$dst" '(^|/)(Kbuild|Kconfig)$|\.([chS]|lds)$'
+	[ -f "$dst/Kbuild" ] && [ -f "$dst/Kconfig" ] ||
 		die "Kbuild or Kconfig missing from $root; restore them from git"
 	grep -qxF 'obj-$(CONFIG_XPCPU) += xpcpu/' "$src/drivers/Makefile" ||
 		echo 'obj-$(CONFIG_XPCPU) += xpcpu/' >>"$src/drivers/Makefile"
@@ -75,17 +100,11 @@ link_project() {
 link_project
 
 hash=$(sha256sum "$kunitconfig" | cut -c1-12)
-build_dir=${KUNIT_BUILD_DIR:-$XPCPU_CACHE/kunit-$hash}
-mkdir -p "$build_dir" "$out"
-# Objects built from another source tree (working tree vs XPCPU_REV
-# snapshot) may look newer than these sources: rebuild xpcpu's then.
-if [ "$(cat "$build_dir/.xpcpu-root" 2>/dev/null)" != "$(xpcpu_src_root)" ]; then
-	rm -rf "$build_dir/drivers/xpcpu"
-	xpcpu_src_root >"$build_dir/.xpcpu-root"
-fi
-rm -f "$out/results.json" "$out/splats.txt" "$build_dir/test.log"
+build_dir=${KUNIT_BUILD_DIR:-$XPCPU_CACHE/kunit-$ver-$hash}
+mkdir -p "$build_dir"
+rm -f "$build_dir/test.log"
 
-log "kunit.py run in $src, build dir $build_dir (log: $out/kunit.out)"
+log "kunit.py run on linux-source-$ver, build dir $build_dir (log: $out/kunit.out)"
 args=(run --arch=x86_64 "--kunitconfig=$kunitconfig" "--build_dir=$build_dir"
 	"--jobs=$jobs" "--timeout=$timeout" "--qemu_args=$qemu_args"
 	"--json=$out/results.json")
@@ -120,44 +139,23 @@ if [ ! -s "$out/results.json" ] || [ ! -f "$out/test.log" ]; then
 	finish
 fi
 
-# Count the cases by status: PASSED FAILED CRASHED(+1 if no suite xpcpu).
-count_py=$(cat <<'EOF'
-import json, sys
-# Root group -> suites -> cases; a parameterised case is a group of its
-# parameters and counts once: FAIL if any parameter failed.
-counts = {"PASS": 0, "FAIL": 0, "ERROR": 0, "SKIP": 0}
-def leaves(g):
-    out = [c["status"] for c in g.get("test_cases") or []]
-    for sub in g.get("sub_groups") or []:
-        out += leaves(sub)
-    return out
-root = json.load(open(sys.argv[1]))
-suites = root.get("sub_groups") or []
-for suite in suites:
-    for case in suite.get("test_cases") or []:
-        counts[case["status"] if case["status"] in counts else "FAIL"] += 1
-    for case in suite.get("sub_groups") or []:
-        st = leaves(case)
-        if any(x in ("FAIL", "ERROR") for x in st):
-            counts["FAIL"] += 1
-        elif st and all(x == "SKIP" for x in st):
-            counts["SKIP"] += 1
-        else:
-            counts["PASS"] += 1
-missing = 0 if any(s.get("name") == "xpcpu" for s in suites) else 1
-print(counts["PASS"], counts["FAIL"], counts["ERROR"] + missing)
-EOF
-)
-read -r p f n < <(python3 -c "$count_py" "$out/results.json")
+{ read -r p f s n && read -r absent; } < <(python3 "$XPCPU_ROOT/scripts/kunit_counts.py" \
+	"$out/results.json" "${suites[@]}") ||
+	die "scripts/kunit_counts.py could not read $out/results.json; see $out/kunit.out"
 passed=$((passed + p))
 failed=$((failed + f + n))
-[ "$n" -eq 0 ] || echo "kunit: $n case(s) crashed or did not run (or suite 'xpcpu' missing); see $out/test.log"
-[ "$rc" -eq 0 ] || [ "$f" -ne 0 ] || [ "$n" -ne 0 ] || {
+skipped=$((skipped + s))
+[ "$n" -eq 0 ] || echo "kunit: $n case(s) or suite(s) crashed or did not finish; see $out/test.log"
+if [ -n "$absent" ]; then
+	echo "kunit: suite(s) from tests/*_test.c that did not run: $absent; see $out/test.log"
+	failed=$((failed + $(wc -w <<<"$absent")))
+fi
+[ "$rc" -eq 0 ] || [ "$f" -ne 0 ] || [ "$n" -ne 0 ] || [ -n "$absent" ] || {
 	echo "kunit: kunit.py exited $rc; see $out/kunit.out"
 	failed=$((failed + 1))
 }
 
-scan_splats "$out/test.log" "$XPCPU_KUNIT_SPLAT_RE" >"$out/splats.txt" || true
+scan_splats "$out/test.log" >"$out/splats.txt"
 if [ -s "$out/splats.txt" ]; then
 	echo "kunit: kernel log has splats (each fails the run):"
 	head -n 20 "$out/splats.txt"
@@ -165,5 +163,6 @@ if [ -s "$out/splats.txt" ]; then
 fi
 
 elapsed=$(grep -oE 'Elapsed time: .*' "$out/kunit.out" | tail -n1 || true)
-echo "kunit timings: source ${t_src}s, kunit.py ${t_kunit}s${elapsed:+ ($elapsed)}"
+echo "kunit $ver: suites expected: ${suites[*]}"
+echo "kunit $ver timings: source ${t_src}s, kunit.py ${t_kunit}s${elapsed:+ ($elapsed)}"
 finish

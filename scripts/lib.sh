@@ -7,7 +7,8 @@
 #	. "$(dirname "$0")/lib.sh"
 #
 # Provides: die, log, XPCPU_ROOT, XPCPU_CACHE, XPCPU_OUT, kver_resolve,
-# xpcpu_src_root, project_files, ensure_linux_source, and the splat patterns.
+# xpcpu_src_root, src_key, project_files, sync_sources, ensure_linux_source,
+# and scan_splats (over scripts/splat-patterns).
 
 XPCPU_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 XPCPU_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/xpcpu
@@ -23,26 +24,17 @@ log() {
 	echo "==> $*" >&2
 }
 
-# Kernel log lines that mean something went wrong, as one extended regex.
-# The guest and KUnit scans use the same list (KUnit adds a few of its own).
-XPCPU_SPLAT_RE='WARNING:|BUG:|KASAN|Oops|general protection|lockdep|possible recursive locking|circular locking|sleeping function called from invalid context|UBSAN'
-XPCPU_KUNIT_SPLAT_RE="$XPCPU_SPLAT_RE"'|INFO: trying to register non-static key|possible circular|inconsistent lock state|BUG: sleeping|Kernel panic|turning off the locking correctness validator'
+# The splat list and its scanner, shared with the guest (scripts/initramfs.sh
+# ships both to /tests/): scripts/splat-patterns says what fails a log.
+XPCPU_SPLAT_PATTERNS=$XPCPU_ROOT/scripts/splat-patterns
+XPCPU_SPLAT_SCAN=$XPCPU_ROOT/scripts/splat-scan.awk
 
-# Benign lines that the patterns above would match (boot banners).
-XPCPU_SPLAT_IGNORE_RE='RCU lockdep checking is enabled'
-
-# scan_splats FILE REGEX: print the lines of FILE that match REGEX, except
-# benign ones and those between the kmsg markers
-# "xpcpu-test: expect-splat-begin" and "xpcpu-test: expect-splat-end" (a
-# test that provokes a splat on purpose brackets it with them).
+# scan_splats FILE: print FILE's splat lines (outside expected-splat
+# regions) and the regions that broke their promise; nothing if clean.
 scan_splats() {
-	awk -v re="$2" -v ign="$XPCPU_SPLAT_IGNORE_RE" '
-		/xpcpu-test: expect-splat-begin/ { exempt = 1; next }
-		/xpcpu-test: expect-splat-end/ { exempt = 0; next }
-		exempt { next }
-		$0 ~ ign { next }
-		$0 ~ re { print }
-	' "$1"
+	[ -f "$XPCPU_SPLAT_PATTERNS" ] && [ -f "$XPCPU_SPLAT_SCAN" ] ||
+		die "$XPCPU_SPLAT_PATTERNS or $XPCPU_SPLAT_SCAN is missing; restore them from git"
+	awk -v patterns="$XPCPU_SPLAT_PATTERNS" -f "$XPCPU_SPLAT_SCAN" "$1" || true
 }
 
 # lock_or_wait NAME: serialise runs that share NAME (a build dir, the
@@ -58,22 +50,31 @@ lock_or_wait() {
 }
 
 # kver_resolve SPEC: print the full version of an installed guest kernel.
-# SPEC is 6.1 (Debian's linux-image-amd64), 6.12 (the newest installed
-# linux-image-6.12.*+deb12-amd64-unsigned with matching headers) or a full
-# version such as 6.1.0-56-amd64.  Prints nothing if it is not installed.
+# SPEC is one of
+#   6.1      Debian's linux-image-amd64 (e.g. 6.1.0-57-amd64)
+#   6.1-rt   Debian's linux-image-rt-amd64, PREEMPT_RT (6.1.0-57-rt-amd64)
+#   6.12     the newest installed linux-image-6.12.*+deb12-amd64-unsigned
+#            with matching headers (6.12.117+deb12-amd64)
+#   6.12-rt  the same for linux-image-6.12.*+deb12-rt-amd64-unsigned
+# or a full version such as 6.1.0-56-amd64.  Prints nothing if it is not
+# installed (image in /boot and headers in /lib/modules/<v>/build).
 kver_resolve() {
-	local spec=$1 v=""
+	local spec=$1 v="" flavour=amd64
 
 	case $spec in
-	6.1)
-		v=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+	*-rt) flavour=rt-amd64 ;;
+	esac
+	case $spec in
+	6.1 | 6.1-rt)
+		v=$(dpkg-query -W -f='${Depends}' "linux-image-$flavour" 2>/dev/null |
 			tr ',|' '\n\n' | sed -n 's/^ *linux-image-\(6\.1\.[^ ]*\).*/\1/p' |
 			head -n1) || true
 		;;
-	6.12)
+	6.12 | 6.12-rt)
 		v=$(dpkg-query -W -f='${Status} ${Package}\n' \
-			'linux-image-6.12.*+deb12-amd64-unsigned' 2>/dev/null |
+			"linux-image-6.12.*+deb12-$flavour-unsigned" 2>/dev/null |
 			awk '$3 == "installed" { print $4 }' |
+			grep -E "^linux-image-6\.12\.[0-9]+\+deb12-$flavour-unsigned\$" |
 			sed 's/^linux-image-//; s/-unsigned$//' | sort -V |
 			while read -r k; do
 				if [ -d "/lib/modules/$k/build" ]; then echo "$k"; fi
@@ -139,13 +140,48 @@ project_files() {
 	fi
 }
 
-# ensure_linux_source: extract Debian's linux-source-6.1 tarball into the
-# cache (once per package version) and print the tree's path.
+# src_key ROOT: a short key naming ROOT (a checkout or an XPCPU_REV
+# snapshot) in cache paths, so that two checkouts never share build
+# products: the first 12 hex digits of the SHA-256 of its absolute path.
+src_key() {
+	printf '%s' "$1" | sha256sum | cut -c1-12
+}
+
+# sync_sources ROOT DEST [ERE]: make DEST hold ROOT's project files (those
+# whose path matches ERE, if given) by content: a file whose contents
+# differ from DEST's copy is rewritten and gets a new mtime, so make
+# rebuilds what depends on it; an identical file is left alone, with its
+# old mtime, so nothing is rebuilt needlessly.  (Keeping ROOT's mtimes, as
+# rsync -a does, would let older sources pass for newer objects.)  Files
+# of the last sync that ROOT no longer has are removed (the list is kept
+# in DEST/.xpcpu-files); build products in DEST are not touched.
+sync_sources() {
+	local root=$1 dest=$2 ere=${3:-} list
+	mkdir -p "$dest"
+	list=$(mktemp)
+	project_files "$root" | { if [ -n "$ere" ]; then grep -zE "$ere"; else cat; fi; } |
+		LC_ALL=C sort -z >"$list" || true
+	[ -s "$list" ] || { rm -f "$list"; die "no project files found under $root; check the checkout"; }
+	if [ -f "$dest/.xpcpu-files" ]; then
+		LC_ALL=C comm -z -23 "$dest/.xpcpu-files" "$list" | (cd "$dest" && xargs -0r rm -f --)
+	fi
+	rsync --checksum -lpD --from0 --files-from="$list" --delete-missing-args \
+		"$root/" "$dest/" || {
+		rm -f "$list"
+		die "copying sources to $dest failed; check free space, or rm -rf $dest and retry"
+	}
+	mv "$list" "$dest/.xpcpu-files"
+}
+
+# ensure_linux_source [VERSION]: extract Debian's linux-source-VERSION
+# (6.1 by default, or 6.12) tarball into the cache, once per package
+# version, and print the tree's path.
 ensure_linux_source() {
-	local tarball=/usr/src/linux-source-6.1.tar.xz pkgver dir
-	[ -f "$tarball" ] || die "$tarball is missing; run: scripts/deps.sh (installs linux-source-6.1)"
-	pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) || pkgver=unknown
-	dir=$XPCPU_CACHE/src/linux-source-6.1_$pkgver
+	local ver=${1:-6.1} tarball pkgver dir
+	tarball=/usr/src/linux-source-$ver.tar.xz
+	[ -f "$tarball" ] || die "$tarball is missing; run: scripts/deps.sh kunit-$ver (installs linux-source-$ver)"
+	pkgver=$(dpkg-query -W -f='${Version}' "linux-source-$ver" 2>/dev/null) || pkgver=unknown
+	dir=$XPCPU_CACHE/src/linux-source-${ver}_$pkgver
 	mkdir -p "$XPCPU_CACHE/locks"
 	(
 		flock -w 1800 8 || die "another extraction of $tarball seems stuck"

@@ -4,55 +4,101 @@
 # scripts/test.sh - everything `make test` runs.
 #
 # Installs what is missing (scripts/deps.sh), runs the guest tests in QEMU
-# on each guest kernel (scripts/vm.sh test), then the KUnit suites
+# on each guest kernel (scripts/vm.sh test): Debian's 6.1 and 6.12, their
+# PREEMPT_RT builds 6.1-rt and 6.12-rt, and 6.1 once more with preempt=full
+# on the command line; then the KUnit suites on linux-source-6.1 and -6.12
 # (scripts/kunit.sh).  Keeps going after a failure so that one run shows
-# everything; ends with one line "N passed, M failed" (guest results on
-# every kernel plus KUnit cases; a hang, a build failure or a kernel-log
-# splat counts as a failure) and exits non-zero if M > 0.
+# everything; prints a summary line per part and ends with one line
+# "N passed, M failed, K skipped" (guest results on every kernel plus
+# KUnit cases; a hang, a build failure, a kernel-log splat, a missing
+# suite counts as a failure; an optional kernel or tree that is not
+# installed counts as one skip) and exits non-zero if M > 0.
 #
 # Usage: scripts/test.sh
-# Env:   TEST_KVERS   guest kernels (default "6.1 6.12")
+# Env:   TEST_KVERS   guest kernels (default "6.1 6.12 6.1-rt 6.12-rt";
+#                     6.12-rt is optional: skipped if it did not install)
+#        TEST_PREEMPT_FULL  kernels to run again with preempt=full (default
+#                     "6.1"; needs PREEMPT_DYNAMIC; "" for none)
+#        KUNIT_KVERS  KUnit trees (default "6.1 6.12"; 6.12 optional)
 #        GUEST_TESTS  which guest tests (globs, default all; see vm.sh)
 #        SKIP_KUNIT=1 guest tests only
 #        XPCPU_REV    test that commit instead of the working tree
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-read -r -a kvers <<<"${TEST_KVERS:-6.1 6.12}"
+read -r -a kvers <<<"${TEST_KVERS-6.1 6.12 6.1-rt 6.12-rt}"
+read -r -a preempt_full <<<"${TEST_PREEMPT_FULL-6.1}"
+read -r -a kunit_kvers <<<"${KUNIT_KVERS-6.1 6.12}"
+[ "${SKIP_KUNIT:-0}" != 1 ] || kunit_kvers=()
 t0=$(date +%s)
-"$XPCPU_ROOT/scripts/deps.sh" "${kvers[@]}"
+
+specs=("${kvers[@]}" "${preempt_full[@]}")
+for v in "${kunit_kvers[@]}"; do specs+=("kunit-$v"); done
+"$XPCPU_ROOT/scripts/deps.sh" "${specs[@]}"
 
 total_p=0
 total_f=0
+total_s=0
 summary=()
-add() { # add PART COUNTS_FILE SECONDS
-	local p=0 f=1
-	[ ! -s "$2" ] || read -r p f <"$2"
+add() { # add PART COUNTS_FILE SECONDS: COUNTS_FILE holds "PASSED FAILED [SKIPPED]"
+	local p=0 f=1 s=0
+	[ ! -s "$2" ] || read -r p f s <"$2"
+	s=${s:-0}
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))
-	summary+=("$(printf '%-40s %4d passed, %d failed  (%ss)' "$1" "$p" "$f" "$3")")
+	total_s=$((total_s + s))
+	summary+=("$(printf '%-50s %4d passed, %d failed, %d skipped  (%ss)' "$1" "$p" "$f" "$s" "$3")")
+}
+skip() { # skip PART WHY: an optional part that cannot run here
+	total_s=$((total_s + 1))
+	summary+=("$(printf '%-50s skipped: %s' "$1" "$2")")
+}
+
+# guest SPEC [VARIANT APPEND EXPECT]: the guest tests on SPEC, optionally
+# with APPEND on the kernel command line and a report line EXPECT that
+# proves it took effect.
+guest() {
+	local spec=$1 variant=${2:-} append=${3:-} expect=${4:-} kver counts t part
+	kver=$(kver_resolve "$spec")
+	case $spec in
+	*-rt) expect=${expect:-'realtime: 1$'} ;;
+	esac
+	part="guest tests on $spec${variant:+ $variant}"
+	if [ -z "$kver" ]; then
+		skip "$part" "kernel $spec not installed (scripts/deps.sh $spec)"
+		return
+	fi
+	part+=" ($kver)"
+	counts=$XPCPU_OUT/test-$kver${variant:+-$variant}/counts
+	rm -f "$counts"
+	t=$(date +%s)
+	XPCPU_VARIANT=$variant XPCPU_APPEND="${XPCPU_APPEND:+$XPCPU_APPEND }$append" \
+		VM_EXPECT_REPORT=$expect "$XPCPU_ROOT/scripts/vm.sh" test "$spec" || true
+	add "$part" "$counts" $(($(date +%s) - t))
 }
 
 for k in "${kvers[@]}"; do
-	kver=$(kver_require "$k")
-	counts=$XPCPU_OUT/test-$kver/counts
-	rm -f "$counts"
-	t=$(date +%s)
-	"$XPCPU_ROOT/scripts/vm.sh" test "$k" || true
-	add "guest tests on $kver" "$counts" $(($(date +%s) - t))
+	guest "$k"
+done
+for k in "${preempt_full[@]}"; do
+	guest "$k" preempt-full preempt=full '^preempt: full,'
 done
 
-if [ "${SKIP_KUNIT:-0}" != 1 ]; then
-	counts=$XPCPU_OUT/kunit/counts
-	mkdir -p "$XPCPU_OUT/kunit"
+for v in "${kunit_kvers[@]}"; do
+	if [ ! -f "/usr/src/linux-source-$v.tar.xz" ]; then
+		skip "kunit (linux-source-$v)" "linux-source-$v not installed (scripts/deps.sh kunit-$v)"
+		continue
+	fi
+	counts=$XPCPU_OUT/kunit-$v/counts
+	mkdir -p "$XPCPU_OUT/kunit-$v"
 	rm -f "$counts"
 	t=$(date +%s)
-	KUNIT_COUNTS_FILE=$counts "$XPCPU_ROOT/scripts/kunit.sh" || true
-	add "kunit (linux-source-6.1)" "$counts" $(($(date +%s) - t))
-fi
+	KUNIT_KVER=$v KUNIT_COUNTS_FILE=$counts "$XPCPU_ROOT/scripts/kunit.sh" || true
+	add "kunit (linux-source-$v)" "$counts" $(($(date +%s) - t))
+done
 
 echo
 echo "=== make test summary ($(($(date +%s) - t0))s)"
 printf '    %s\n' "${summary[@]}"
-echo "$total_p passed, $total_f failed"
+echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" -eq 0 ]

@@ -9,18 +9,27 @@
 # for what each mode does in the guest.  The verdict comes from the marker
 # lines the guest writes to its second serial port (out/<mode>-<kver>/
 # markers.log), never from QEMU's exit status; QEMU runs under timeout and
-# a guest that does not finish is reported as "hung in stage X".
+# a guest that does not finish is reported as "hung in stage X".  The
+# console log (the whole kernel log) is scanned for splats on the host too
+# (scripts/splat-patterns), so one that comes after the guest's own last
+# scan, or from a guest that died, fails the run as well.
 #
 # Usage: scripts/vm.sh run|test|bench [KVER]    KVER: 6.1 (default), 6.12,
-#                                               or a full version
+#                                               6.1-rt, 6.12-rt or a full
+#                                               version
 # Env:   GUEST_TESTS=GLOB[,GLOB..]  test mode: which tests/guest/test_*.sh
 #                                   (default all; dmesg_clean always runs)
 #        VM_TIMEOUT=SECONDS         default 600 (run, test), 3600 (bench)
-#        XPCPU_BENCH_ARGS=A,B       bench mode: arguments of bench.sh
+#        XPCPU_BENCH_ARGS=A,B       bench mode: arguments of guest-bench.sh
 #        XPCPU_APPEND="..."         more kernel command line
+#        XPCPU_VARIANT=NAME         names this run's settings (e.g.
+#                                   preempt-full): out/<mode>-<kver>-NAME/
+#        VM_EXPECT_REPORT=ERE       a guest report line that must match
+#                                   (e.g. '^preempt: full,'), else FAIL
 #        XPCPU_REV=<commit>         build that commit, not the working tree
-# Output: a report on stdout; out/<mode>-<kver>/{console,markers}.log and
-#         counts ("PASSED FAILED").  Exit status 0 iff every guest result
+# Output: a report on stdout; out/<mode>-<kver>[-NAME]/{console,markers}.log,
+#         splats.txt (the host's scan of the console) and counts
+#         ("PASSED FAILED").  Exit status 0 iff every guest result
 #         passed and the guest reached XPCPU-DONE.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -38,10 +47,11 @@ kver=$(kver_require "$spec")
 vmlinuz=/boot/vmlinuz-$kver
 [ -r "$vmlinuz" ] || die "$vmlinuz is not readable; run as root (Debian installs it 0600)"
 
-out=$XPCPU_OUT/$mode-$kver
-lock_or_wait "vm-$mode-$kver"
+name=$mode-$kver${XPCPU_VARIANT:+-$XPCPU_VARIANT}
+out=$XPCPU_OUT/$name
+lock_or_wait "vm-$name"
 mkdir -p "$out"
-rm -f "$out"/{console.log,markers.log,counts}
+rm -f "$out"/{console.log,markers.log,counts,splats.txt}
 echo "0 1" >"$out/counts" # until proven otherwise
 
 t0=$(date +%s)
@@ -94,20 +104,34 @@ elif [ "$npass" -eq 0 ] && [ "$nfail" -eq 0 ]; then
 	problem="the guest reported no result"
 	nfail=1
 fi
+if [ -n "${VM_EXPECT_REPORT:-}" ] &&
+	! sed -n 's/^XPCPU-REPORT //p' <<<"$markers" | grep -qE "$VM_EXPECT_REPORT"; then
+	problem+="${problem:+; }no guest report line matches '$VM_EXPECT_REPORT' (see the report above)"
+	nfail=$((nfail + 1))
+fi
+scan_splats "$out/console.log" >"$out/splats.txt"
+if [ -s "$out/splats.txt" ]; then
+	problem+="${problem:+; }$(wc -l <"$out/splats.txt") splat line(s) in the console log ($out/splats.txt)"
+	nfail=$((nfail + 1))
+fi
 echo "$npass $nfail" >"$out/counts"
 
 qemu_ver=$(qemu-system-x86_64 --version | head -n1)
 echo
-echo "=== xpcpu $mode on $kver"
+echo "=== xpcpu $mode on $kver${XPCPU_VARIANT:+ ($XPCPU_VARIANT: $XPCPU_APPEND)}"
 echo "    $qemu_ver, TCG, -smp 4 on 2 NUMA nodes; build ${t_build}s, VM ${t_vm}s"
 grep -E '^XPCPU-(REPORT|RESULT) ' <<<"$markers" | sed \
 	-e 's/^XPCPU-REPORT /    /' \
 	-e 's/^XPCPU-RESULT PASS /  PASS  /' \
 	-e 's/^XPCPU-RESULT FAIL /  FAIL  /' || true
 [ -z "$problem" ] || echo "  FAIL  $problem"
+if [ -s "$out/splats.txt" ]; then
+	echo "--- splats in the console log:"
+	head -n 20 "$out/splats.txt" | sed 's/^/    /'
+fi
 if [ "$nfail" -gt 0 ]; then
 	echo "--- last lines of the console ($out/console.log):"
 	tail -n 40 "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/    /'
 fi
-echo "=== $mode on $kver: $npass passed, $nfail failed"
+echo "=== $mode on $kver${XPCPU_VARIANT:+ ($XPCPU_VARIANT)}: $npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# tests/guest/lib.sh - helpers for the guest test scripts (busybox ash).
+# tests/guest/lib.sh - the one library of the guest scripts (busybox ash):
+# /init (scripts/guest/init), the guest tests (tests/guest/test_*.sh) and
+# the benchmark's guest side (scripts/guest/guest-bench.sh) all source it
+# as /tests/lib.sh.
 #
 # Usage, in a guest test (/tests/test_<name>.sh):
 #	. /tests/lib.sh
@@ -11,19 +14,46 @@
 #	pass
 #
 # A test prints what it does on stdout (it ends up in the console log) and
-# exits 0 for PASS, anything else for FAIL; "fail MSG" exits 1 with MSG.
-# The runner (/init) unloads leftover modules after each test and fails
-# a test that left a splat in the kernel log.
-
+# exits 0 for PASS, anything else for FAIL; "fail MSG" (or "die MSG")
+# exits 1 with "FAIL: MSG" on stderr, which the runner reports.  The
+# runner (/init) unloads leftover modules after each test and fails a
+# test that left a splat in the kernel log (scan_splats below).
+#
+# Marker channel: /init opens the second serial port on fd 3 and sets
+# XPCPU_MARKERS=1; then mark/report/result lines reach the host from any
+# script it runs.  Elsewhere they only go to stdout.
 XPCPU_DBG=/sys/kernel/debug/xpcpu
 MODDIR=/modules
 
-# Kernel log lines that mean something went wrong (extended regex).
-SPLAT_RE='WARNING:|BUG:|KASAN|Oops|general protection|lockdep|possible recursive locking|circular locking|sleeping function called from invalid context|UBSAN'
+# The splat list and its scanner, from scripts/ (see scripts/splat-patterns).
+SPLAT_PATTERNS=/tests/splat-patterns
+SPLAT_SCAN=/tests/splat-scan.awk
 
-fail() {
+# mark LINE: LINE to the host (marker channel) and the console.
+mark() {
+	[ -z "${XPCPU_MARKERS:-}" ] || echo "$*" >&3
+	echo "[xpcpu] $*"
+}
+
+# report TEXT: a line of the host's report, after $XPCPU_REPORT_PREFIX.
+report() {
+	mark "XPCPU-REPORT ${XPCPU_REPORT_PREFIX:-}$*"
+}
+
+# result PASS|FAIL NAME: the verdict of one test or step.
+result() {
+	mark "XPCPU-RESULT $1 $2"
+}
+
+# die MSG: stop this script with "FAIL: MSG" on stderr (MSG says what to
+# fix); the runner reports it.  fail is the same, for the tests.
+die() {
 	echo "FAIL: $*" >&2
 	exit 1
+}
+
+fail() {
+	die "$@"
 }
 
 pass() {
@@ -85,16 +115,13 @@ kmsg() {
 	echo "$*" >/dev/kmsg
 }
 
-# scan_splats: read a kernel log on stdin, print its splat lines except
-# those between "xpcpu-test: expect-splat-begin" and "...-end".
+# scan_splats: read a kernel log on stdin, print its splat lines and
+# broken expected-splat regions (nothing if it is clean).  A test that
+# provokes a splat on purpose brackets it with
+#	kmsg "xpcpu-test: expect-splat-begin N"   (at least N matching lines)
+#	kmsg "xpcpu-test: expect-splat-end"
 scan_splats() {
-	awk -v re="$SPLAT_RE" '
-		/xpcpu-test: expect-splat-begin/ { exempt = 1; next }
-		/xpcpu-test: expect-splat-end/ { exempt = 0; next }
-		exempt { next }
-		/RCU lockdep checking is enabled/ { next }
-		$0 ~ re { print }
-	'
+	awk -v patterns="$SPLAT_PATTERNS" -f "$SPLAT_SCAN"
 }
 
 # dmesg_since TEXT: the kernel log from the last line containing TEXT on.

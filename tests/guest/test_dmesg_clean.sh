@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest test: the whole kernel log, boot included, is free of splats
-# (WARNING:, BUG:, KASAN, Oops, lockdep, UBSAN, ...), except between the
-# kmsg lines "xpcpu-test: expect-splat-begin" and "...-end".  The runner
+# Guest test: the whole kernel log, boot included, is free of splats (the
+# list in scripts/splat-patterns: WARNING:, BUG:, KASAN, Oops, lockdep,
+# UBSAN, ...), except in expected-splat regions that hold what they
+# announce ("xpcpu-test: expect-splat-begin N" ... "...-end").  The runner
 # always runs it, last.
 . /tests/lib.sh
 

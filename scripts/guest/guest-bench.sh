@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# scripts/guest/bench.sh - the benchmark's guest side (busybox ash).
+# scripts/guest/guest-bench.sh - the benchmark's guest side (busybox ash);
+# in the guest, /tests/guest-bench.sh (the host side is scripts/bench.sh).
 #
 # With xpcpu.ko loaded (by /init), runs xpcpu_bench.ko through
 # /bin/xpcpu_insmod, one finit_module() call: the module runs its tests in
@@ -14,16 +15,19 @@
 # nr_populated_pages in /sys/kernel/debug/xpcpu/stats; the kernel:
 # "Percpu:" in /proc/meminfo; both count every CPU's pages) and unloads it.
 #
-# Usage: sh /tests/bench.sh short|full [PARAM=VALUE...]
+# Usage: sh /tests/guest-bench.sh short|full [PARAM=VALUE...]
 #   short  a few rounds of small runs, for `make run` (well under a minute)
 #   full   the defaults of xpcpu_bench.ko (`make bench`)
 #   PARAM=VALUE  more xpcpu_bench.ko parameters (see modinfo), after the mode's
-# Output (stdout), per result:
+# Output (marker channel, through mark in /tests/lib.sh), per result:
 #   XPCPU-BENCH test=T size=S unit=U xpcpu=X kernel=K ratio=R    machine-readable
 #   XPCPU-REPORT bench: ...                                      for people
 # ratio > 1 means xpcpu did better (kernel/xpcpu for costs, xpcpu/kernel
-# for rates).  Exit status 0 iff every part ran.
+# for rates).  Exit status 0 iff every part ran; a failure is a
+# "FAIL: ..." line on stderr (die), which /init reports.
 . /tests/lib.sh
+# shellcheck disable=SC2034 # read by report() in /tests/lib.sh
+XPCPU_REPORT_PREFIX="bench: "
 
 KO=$MODDIR/xpcpu_bench.ko
 LOADER=/bin/xpcpu_insmod
@@ -45,24 +49,15 @@ full)
 	churn_params="churn_kb=1024 churn_ops=8000"
 	;;
 *)
-	echo "usage: bench.sh short|full [PARAM=VALUE...]" >&2
+	echo "usage: guest-bench.sh short|full [PARAM=VALUE...]" >&2
 	exit 2
 	;;
 esac
 params=$(echo $params "$@")
 
-report() {
-	echo "XPCPU-REPORT bench: $*"
-}
-
-die() {
-	report "FAIL: $*"
-	exit 1
-}
-
 # emit TEST SIZE UNIT XPCPU KERNEL RATIO: one result, both forms.
 emit() {
-	echo "XPCPU-BENCH test=$1 size=$2 unit=$3 xpcpu=$4 kernel=$5 ratio=$6"
+	mark "XPCPU-BENCH test=$1 size=$2 unit=$3 xpcpu=$4 kernel=$5 ratio=$6"
 	report "$(printf '%-20s %5s %-9s xpcpu %9s  kernel %9s  ratio %s' \
 		"$1" "$2" "$3" "$4" "$5" "$6")"
 }
