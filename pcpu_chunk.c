@@ -32,8 +32,15 @@ const struct xpcpu_backend *xpcpu_backend __ro_after_init;
 DEFINE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
 EXPORT_SYMBOL_GPL(xpcpu_genuine_ptrs);
 
-#if IS_ENABLED(CONFIG_XPCPU_KUNIT_TEST)
-atomic_t xpcpu_fail_page_alloc = ATOMIC_INIT(0);
+#ifdef CONFIG_FAULT_INJECTION
+struct fault_attr xpcpu_fault_attrs[XPCPU_NR_FAULTS] = {
+	[0 ... XPCPU_NR_FAULTS - 1] = FAULT_ATTR_INITIALIZER,
+};
+const char * const xpcpu_fault_names[XPCPU_NR_FAULTS] = {
+	[XPCPU_FAIL_CHUNK] = "fail_chunk",
+	[XPCPU_FAIL_PAGES] = "fail_chunk_pages",
+	[XPCPU_FAIL_VMAP] = "fail_chunk_vmap",
+};
 #endif
 
 static atomic_t xpcpu_chunk_seq = ATOMIC_INIT(0);
@@ -44,11 +51,26 @@ static int xpcpu_unit_page_idx(const struct xpcpu_chunk *chunk, int unit)
 	return unit * chunk->nr_pages;
 }
 
+/* Pages chunks hold now, hole pages included: exact, for stats and tests. */
+static atomic_long_t xpcpu_nr_pages = ATOMIC_LONG_INIT(0);
+
+/**
+ * xpcpu_chunk_nr_pages() - pages all chunks hold
+ *
+ * Return: every page allocated for a chunk and not freed yet.
+ */
+unsigned long xpcpu_chunk_nr_pages(void)
+{
+	return atomic_long_read(&xpcpu_nr_pages);
+}
+
 static void xpcpu_free_pages(struct page **pages, int nr)
 {
 	while (nr--) {
-		if (pages[nr])
+		if (pages[nr]) {
 			__free_page(pages[nr]);
+			atomic_long_dec(&xpcpu_nr_pages);
+		}
 	}
 }
 
@@ -64,10 +86,11 @@ static int xpcpu_alloc_node_pages(int node, gfp_t gfp, int nr,
 	int i;
 
 	for (i = 0; i < nr; i++)
-		if (xpcpu_should_fail_page_alloc())
+		if (xpcpu_should_fail(XPCPU_FAIL_PAGES))
 			return -ENOMEM;
 	while (have < nr) {
 		got = alloc_pages_bulk_array_node(gfp, node, nr, pages);
+		atomic_long_add(got - have, &xpcpu_nr_pages);
 		if (got <= have)
 			return -ENOMEM;
 		have = got;
@@ -139,8 +162,10 @@ static int xpcpu_vmap_populate(struct xpcpu_chunk *chunk,
 {
 	if (xpcpu_alloc_unit_pages(chunk, ai, gfp, 0))
 		return -ENOMEM;
-	chunk->base_addr = vmap(chunk->pages, ai->nr_units * chunk->nr_pages,
-				VM_MAP, PAGE_KERNEL);
+	if (!xpcpu_should_fail(XPCPU_FAIL_VMAP))
+		chunk->base_addr = vmap(chunk->pages,
+					ai->nr_units * chunk->nr_pages, VM_MAP,
+					PAGE_KERNEL);
 	if (!chunk->base_addr) {
 		xpcpu_free_unit_pages(chunk, ai, 0);
 		return -ENOMEM;
@@ -209,7 +234,7 @@ static int xpcpu_percpu_populate(struct xpcpu_chunk *chunk,
 	if (xpcpu_alloc_unit_pages(chunk, ai, gfp, 1))
 		return -ENOMEM;
 	map = kvmalloc_array(span_pages, sizeof(*map), gfp);
-	if (map) {
+	if (map && !xpcpu_should_fail(XPCPU_FAIL_VMAP)) {
 		for (i = 0; i < span_pages; i++)
 			map[i] = chunk->pages[nr];
 		for (unit = 0; unit < ai->nr_units; unit++)
@@ -217,8 +242,8 @@ static int xpcpu_percpu_populate(struct xpcpu_chunk *chunk,
 			       chunk->pages + xpcpu_unit_page_idx(chunk, unit),
 			       chunk->nr_pages * sizeof(*map));
 		vaddr = vmap(map, span_pages, VM_MAP, PAGE_KERNEL);
-		kvfree(map);
 	}
+	kvfree(map);
 	if (!vaddr) {
 		xpcpu_free_unit_pages(chunk, ai, 1);
 		return -ENOMEM;
@@ -409,6 +434,8 @@ struct xpcpu_chunk *xpcpu_chunk_create(const struct xpcpu_alloc_info *ai,
 {
 	struct xpcpu_chunk *chunk;
 
+	if (xpcpu_should_fail(XPCPU_FAIL_CHUNK))
+		return NULL;
 	chunk = xpcpu_chunk_alloc_meta(ai->unit_pages, lock, gfp);
 	if (!chunk)
 		return NULL;

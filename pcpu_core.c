@@ -351,8 +351,7 @@ void xpcpu_get_stats(struct xpcpu_stats *st)
 	st->nr_empty_chunks = ps.nr_empty_chunks;
 	st->nr_created = ps.nr_created;
 	st->nr_destroyed = ps.nr_destroyed;
-	st->nr_populated_pages = ps.nr_chunks * xpcpu_ai->unit_pages *
-				 xpcpu_ai->nr_units;
+	st->nr_populated_pages = xpcpu_chunk_nr_pages();
 	st->nr_cached = xpcpu_cache_nr_cached(&cached_bytes);
 	st->cached_bytes = cached_bytes;
 	st->reserved_size = xpcpu_ai->reserved_size;

@@ -4,7 +4,7 @@
  * from a shell.  "stats" prints the alloc info, the global counters (the
  * fields of the kernel's percpu_stats) and a line per chunk, all from the
  * pool's read-only view; "counter" is a per-CPU counter allocated with
- * xpcpu, bumped through get/put; "ctl" takes "alloc SIZE ALIGN [COUNT]"
+ * xpcpu, bumped with xpcpu_this_cpu_add(); "ctl" takes "alloc SIZE ALIGN [COUNT]"
  * and "free all".  Only module init and exit call in here.
  */
 #include <linux/debugfs.h>
@@ -186,16 +186,13 @@ static int xpcpu_counter_open(struct inode *inode, struct file *file)
 static ssize_t xpcpu_counter_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
 {
-	long *val;
 	long n;
 	int ret;
 
 	ret = kstrtol_from_user(ubuf, len, 0, &n);
 	if (ret)
 		return ret;
-	val = xpcpu_get_ptr(xpcpu_counter);
-	WRITE_ONCE(*val, *val + n);
-	xpcpu_put_ptr(xpcpu_counter);
+	xpcpu_this_cpu_add(xpcpu_counter, n);
 	return len;
 }
 
@@ -285,6 +282,18 @@ static const struct file_operations xpcpu_ctl_fops = {
 	.llseek = noop_llseek,
 };
 
+/* The fault injection knobs of xpcpu's own attributes, if any. */
+static void xpcpu_debugfs_faults(void)
+{
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	int i;
+
+	for (i = 0; i < XPCPU_NR_FAULTS; i++)
+		fault_create_debugfs_attr(xpcpu_fault_names[i], xpcpu_dir,
+					  &xpcpu_fault_attrs[i]);
+#endif
+}
+
 /**
  * xpcpu_debugfs_init() - create /sys/kernel/debug/xpcpu/
  *
@@ -307,6 +316,7 @@ int xpcpu_debugfs_init(void)
 	debugfs_create_file("counter", 0600, xpcpu_dir, NULL,
 			    &xpcpu_counter_fops);
 	debugfs_create_file("ctl", 0200, xpcpu_dir, NULL, &xpcpu_ctl_fops);
+	xpcpu_debugfs_faults();
 	return 0;
 }
 

@@ -82,7 +82,8 @@ void xpcpu_free(void __xpcpu *ptr);
  *	included
  * @nr_created: chunks created
  * @nr_destroyed: chunks freed
- * @nr_populated_pages: pages of all chunks, every CPU's unit included
+ * @nr_populated_pages: pages all chunks hold, every CPU's unit included
+ *	(and, with genuine pointers, each chunk's hole page)
  * @nr_cached: free areas held by the per-CPU caches
  * @cached_bytes: their bytes per CPU
  * @reserved_size: bytes of the reserved area (static variables of

@@ -272,6 +272,7 @@ unsigned long xpcpu_percpu_span(const struct xpcpu_alloc_info *ai);
 void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine);
 unsigned long xpcpu_layout_span(void);
 struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk);
+unsigned long xpcpu_chunk_nr_pages(void);
 struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, raw_spinlock_t *lock,
 					   gfp_t gfp);
 void xpcpu_chunk_free_meta(struct xpcpu_chunk *chunk);
@@ -432,19 +433,30 @@ static inline void xpcpu_stats_bad_free(void)
 }
 
 /*
- * Test-only fault injection: fail the Nth page allocation of a chunk
- * population from now.  Compiled away without the KUnit suites.
+ * Fault injection (lib/fault-inject.c) where it matters for a chunk: its
+ * creation, its pages, its mapping.  Knobs in /sys/kernel/debug/xpcpu/
+ * with CONFIG_FAULT_INJECTION_DEBUG_FS; compiled away without
+ * CONFIG_FAULT_INJECTION, as Debian's kernels have it.
  */
-#if IS_ENABLED(CONFIG_XPCPU_KUNIT_TEST)
-extern atomic_t xpcpu_fail_page_alloc;
+enum xpcpu_fault {
+	XPCPU_FAIL_CHUNK,		/* xpcpu_chunk_create() */
+	XPCPU_FAIL_PAGES,		/* each page of a chunk's units */
+	XPCPU_FAIL_VMAP,		/* the chunk's vmap() */
+	XPCPU_NR_FAULTS,
+};
 
-static inline bool xpcpu_should_fail_page_alloc(void)
+#ifdef CONFIG_FAULT_INJECTION
+#include <linux/fault-inject.h>
+
+extern struct fault_attr xpcpu_fault_attrs[XPCPU_NR_FAULTS];
+extern const char * const xpcpu_fault_names[XPCPU_NR_FAULTS];
+
+static inline bool xpcpu_should_fail(enum xpcpu_fault fault)
 {
-	return atomic_add_unless(&xpcpu_fail_page_alloc, -1, 0) &&
-	       atomic_read(&xpcpu_fail_page_alloc) == 0;
+	return should_fail(&xpcpu_fault_attrs[fault], 1);
 }
 #else
-static inline bool xpcpu_should_fail_page_alloc(void)
+static inline bool xpcpu_should_fail(enum xpcpu_fault fault)
 {
 	return false;
 }

@@ -9,7 +9,7 @@
 # see sync_sources in scripts/lib.sh: a file whose contents changed gets a
 # new mtime and is rebuilt, whichever checkout or XPCPU_REV snapshot it
 # comes from), and runs tools/testing/kunit/kunit.py for x86_64 under QEMU
-# with 4 CPUs on 2 NUMA nodes.  The verdict is the parsed KUnit results
+# with 4 CPUs on 2 NUMA nodes (or one: KUNIT_NODES).  The verdict is the parsed KUnit results
 # (scripts/kunit_counts.py), every suite named in tests/*_test.c having
 # run, every .kunitconfig option having reached the .config, AND a scan of
 # the whole kernel log for splats (scripts/splat-patterns): a splat fails
@@ -21,6 +21,9 @@
 #        XPCPU_REV=<commit>: test that commit's sources, not the working tree
 #        KUNIT_BUILD_DIR: kernel build dir (default:
 #          cache/kunit-<ver>-<hash of .kunitconfig>)
+#        KUNIT_NODES=2|1: NUMA nodes of the QEMU guest (default 2: xpcpu
+#          uses offset pointers; 1: genuine per-CPU pointers); the same
+#          build serves both
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED SKIPPED" is written there.
 # Output: out/kunit-<ver>/ (kunit.py's output kunit.out, results.json,
@@ -37,13 +40,25 @@ case $ver in
 esac
 timeout=${KUNIT_TIMEOUT:-900}
 jobs=${KUNIT_JOBS:-$(nproc)}
+nodes=${KUNIT_NODES:-2}
 kunitconfig=$XPCPU_ROOT/tests/.kunitconfig
 out=$XPCPU_OUT/kunit-$ver
-qemu_args='-smp 4,sockets=2,cores=2 -m 2048'
-qemu_args+=' -object memory-backend-ram,id=m0,size=1024M'
-qemu_args+=' -object memory-backend-ram,id=m1,size=1024M'
-qemu_args+=' -numa node,nodeid=0,cpus=0-1,memdev=m0'
-qemu_args+=' -numa node,nodeid=1,cpus=2-3,memdev=m1'
+case $nodes in
+2)
+	# Two nodes 1 GiB apart: xpcpu falls back to offset pointers.
+	qemu_args='-smp 4,sockets=2,cores=2 -m 2048'
+	qemu_args+=' -object memory-backend-ram,id=m0,size=1024M'
+	qemu_args+=' -object memory-backend-ram,id=m1,size=1024M'
+	qemu_args+=' -numa node,nodeid=0,cpus=0-1,memdev=m0'
+	qemu_args+=' -numa node,nodeid=1,cpus=2-3,memdev=m1'
+	;;
+1)
+	# One node: compact per-CPU offsets, genuine per-CPU pointers.
+	qemu_args='-smp 4 -m 2048'
+	out+=-1node
+	;;
+*) die "KUNIT_NODES=$nodes: 1 or 2" ;;
+esac
 
 [ -f "$kunitconfig" ] || die "$kunitconfig is missing; restore it from git"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found; run: scripts/deps.sh"
@@ -54,7 +69,7 @@ failed=0
 skipped=0
 finish() {
 	[ -z "${KUNIT_COUNTS_FILE:-}" ] || echo "$passed $failed $skipped" >"$KUNIT_COUNTS_FILE"
-	echo "=== kunit $ver: $passed passed, $failed failed, $skipped skipped"
+	echo "=== kunit $ver ($nodes node(s)): $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ] && exit 0
 	exit 1
 }

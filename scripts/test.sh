@@ -19,7 +19,10 @@
 #                     6.12-rt is optional: skipped if it did not install)
 #        TEST_PREEMPT_FULL  kernels to run again with preempt=full (default
 #                     "6.1"; needs PREEMPT_DYNAMIC; "" for none)
-#        KUNIT_KVERS  KUnit trees (default "6.1 6.12"; 6.12 optional)
+#        TEST_ONE_NODE  kernels to run again on one NUMA node, where xpcpu
+#                     uses genuine per-CPU pointers (default "6.1")
+#        KUNIT_KVERS  KUnit trees (default "6.1 6.12"; 6.12 optional; 6.1
+#                     runs on two NUMA nodes and again on one)
 #        GUEST_TESTS  which guest tests (globs, default all; see vm.sh)
 #        SKIP_KUNIT=1 guest tests only
 #        XPCPU_REV    test that commit instead of the working tree
@@ -28,11 +31,12 @@ set -euo pipefail
 
 read -r -a kvers <<<"${TEST_KVERS-6.1 6.12 6.1-rt 6.12-rt}"
 read -r -a preempt_full <<<"${TEST_PREEMPT_FULL-6.1}"
+read -r -a one_node <<<"${TEST_ONE_NODE-6.1}"
 read -r -a kunit_kvers <<<"${KUNIT_KVERS-6.1 6.12}"
 [ "${SKIP_KUNIT:-0}" != 1 ] || kunit_kvers=()
 t0=$(date +%s)
 
-specs=("${kvers[@]}" "${preempt_full[@]}")
+specs=("${kvers[@]}" "${preempt_full[@]}" "${one_node[@]}")
 for v in "${kunit_kvers[@]}"; do specs+=("kunit-$v"); done
 "$XPCPU_ROOT/scripts/deps.sh" "${specs[@]}"
 
@@ -83,18 +87,32 @@ done
 for k in "${preempt_full[@]}"; do
 	guest "$k" preempt-full preempt=full '^preempt: full,'
 done
+# One NUMA node: xpcpu takes genuine per-CPU pointers there.
+for k in "${one_node[@]}"; do
+	VM_NODES=1 guest "$k" 1node "" '^pointers: genuine'
+done
 
-for v in "${kunit_kvers[@]}"; do
+# kunit VER NODES: the suites on linux-source-VER, NODES NUMA nodes.
+kunit() {
+	local v=$1 nodes=$2 counts t dir
 	if [ ! -f "/usr/src/linux-source-$v.tar.xz" ]; then
 		skip "kunit (linux-source-$v)" "linux-source-$v not installed (scripts/deps.sh kunit-$v)"
-		continue
+		return
 	fi
-	counts=$XPCPU_OUT/kunit-$v/counts
-	mkdir -p "$XPCPU_OUT/kunit-$v"
+	dir=$XPCPU_OUT/kunit-$v$([ "$nodes" = 1 ] && echo -1node)
+	counts=$dir/counts
+	mkdir -p "$dir"
 	rm -f "$counts"
 	t=$(date +%s)
-	KUNIT_KVER=$v KUNIT_COUNTS_FILE=$counts "$XPCPU_ROOT/scripts/kunit.sh" || true
-	add "kunit (linux-source-$v)" "$counts" $(($(date +%s) - t))
+	KUNIT_KVER=$v KUNIT_NODES=$nodes KUNIT_COUNTS_FILE=$counts \
+		"$XPCPU_ROOT/scripts/kunit.sh" || true
+	add "kunit (linux-source-$v, $nodes node(s))" "$counts" $(($(date +%s) - t))
+}
+
+for v in "${kunit_kvers[@]}"; do
+	kunit "$v" 2
+	# One node: genuine per-CPU pointers (the same build, one more boot).
+	[ "$v" != 6.1 ] || kunit "$v" 1
 done
 
 echo

@@ -24,6 +24,7 @@
 #        XPCPU_APPEND="..."         more kernel command line
 #        XPCPU_VARIANT=NAME         names this run's settings (e.g.
 #                                   preempt-full): out/<mode>-<kver>-NAME/
+#        VM_NODES=2|1               NUMA nodes of the guest (default 2)
 #        VM_EXPECT_REPORT=ERE       a guest report line that must match
 #                                   (e.g. '^preempt: full,'), else FAIL
 #        XPCPU_REV=<commit>         build that commit, not the working tree
@@ -66,13 +67,20 @@ append="console=ttyS0 panic=-1 log_buf_len=8M printk.devkmsg=on xpcpu_mode=$mode
 [ -z "${XPCPU_BENCH_ARGS:-}" ] || append+=" xpcpu_bench=${XPCPU_BENCH_ARGS// /,}"
 [ -z "${XPCPU_APPEND:-}" ] || append+=" $XPCPU_APPEND"
 
+# Two NUMA nodes (xpcpu falls back to offset pointers), or one
+# (VM_NODES=1: compact per-CPU offsets, genuine per-CPU pointers).
 # shellcheck disable=SC2054 # the commas are QEMU's
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048
-	-smp 4,sockets=2,cores=2
+case ${VM_NODES:-2} in
+2) topology=(-smp 4,sockets=2,cores=2
 	-object memory-backend-ram,id=m0,size=1024M
 	-object memory-backend-ram,id=m1,size=1024M
 	-numa node,nodeid=0,cpus=0-1,memdev=m0
-	-numa node,nodeid=1,cpus=2-3,memdev=m1
+	-numa node,nodeid=1,cpus=2-3,memdev=m1) ;;
+1) topology=(-smp 4) ;;
+*) die "VM_NODES=$VM_NODES: 1 or 2" ;;
+esac
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048
+	"${topology[@]}"
 	-nodefaults -nographic -no-reboot -monitor none
 	-serial "file:$out/console.log" -serial "file:$out/markers.log"
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" -append "$append")

@@ -250,7 +250,7 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 		/* Not started yet: kthread_stop() makes them exit at once. */
 		while (i--)
 			kthread_stop(w[i].task);
-		KUNIT_ASSERT_FAILURE(test, "kthread_create failed");
+		KUNIT_ASSERT_TRUE_MSG(test, false, "kthread_create failed");
 	}
 	for (i = 0; i < nr; i++)
 		wake_up_process(w[i].task);

@@ -3,7 +3,7 @@
  * KUnit suite "xpcpu": the API on the live allocator -- zeroed memory,
  * per-CPU copies, the accessors, atomic allocation, chunk creation and
  * release by the balance work, node locality, bad input, bad frees,
- * injected page-allocation failures and the tracepoints.  Runs built into
+ * and the tracepoints (injected failures: xpcpu_fault).  Runs built into
  * a kernel under tools/testing/kunit (see scripts/kunit.sh and
  * tests/.kunitconfig); by the time KUnit runs, every initcall, xpcpu's
  * included, has completed.  Every case leaves nr_cur_alloc where it found
@@ -701,62 +701,6 @@ static void xpcpu_test_stats_count_alloc_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st2.nr_cur_alloc, st0.nr_cur_alloc);
 }
 
-/* ---- injected page-allocation failure --------------------------------- */
-
-static unsigned long free_pages_now(void)
-{
-	drain_all_pages(NULL);
-	return global_zone_page_state(NR_FREE_PAGES);
-}
-
-static void xpcpu_test_chunk_create_fail_no_leak(struct kunit *test)
-{
-	int pages = xpcpu_ai->nr_units * xpcpu_ai->unit_pages;
-	const int fail_at[] = { 1, xpcpu_ai->unit_pages + 1, pages };
-	struct xpcpu_stats st0, st1;
-	unsigned long free0, free1;
-	long leak_if_any = 0;
-	int i, round;
-
-	set_spare(test, 0);
-	xpcpu_get_stats(&st0);
-	free0 = free_pages_now();
-	for (round = 0; round < 4; round++) {
-		for (i = 0; i < ARRAY_SIZE(fail_at); i++) {
-			void __xpcpu *p;
-
-			atomic_set(&xpcpu_fail_page_alloc, fail_at[i]);
-			p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
-			KUNIT_EXPECT_NULL_MSG(test, p, "page %d of %d failed",
-					      fail_at[i], pages);
-			KUNIT_EXPECT_EQ(test, atomic_read(&xpcpu_fail_page_alloc),
-					0);
-			atomic_set(&xpcpu_fail_page_alloc, 0);
-			if (p)
-				t_free(test, p);
-			leak_if_any += fail_at[i] - 1;
-		}
-	}
-	free1 = free_pages_now();
-	xpcpu_get_stats(&st1);
-	KUNIT_EXPECT_EQ(test, st1.nr_chunks, st0.nr_chunks);
-	KUNIT_EXPECT_EQ(test, st1.nr_created, st0.nr_created);
-	KUNIT_EXPECT_EQ(test, st1.nr_cur_alloc, st0.nr_cur_alloc);
-	/* Leaking the pages allocated before each failure would show. */
-	KUNIT_EXPECT_LT_MSG(test, (long)(free0 - free1), leak_if_any / 2,
-			    "free pages %lu -> %lu", free0, free1);
-
-	/* And the next allocation creates a chunk normally. */
-	{
-		void __xpcpu *p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4,
-					  GFP_KERNEL);
-
-		KUNIT_EXPECT_NOT_NULL(test, p);
-		if (p)
-			t_free(test, p);
-	}
-}
-
 /* ---- tracepoints ------------------------------------------------------ */
 
 struct trace_counts {
@@ -887,7 +831,6 @@ static void xpcpu_test_exit(struct kunit *test)
 
 	while (priv->nr_live)
 		xpcpu_free(priv->live[--priv->nr_live]);
-	atomic_set(&xpcpu_fail_page_alloc, 0);
 	if (priv->spare_changed)
 		xchg(&xpcpu_pool.spare_chunks, priv->old_spare);
 	if (priv->decay_changed)
@@ -932,7 +875,6 @@ static struct kunit_case xpcpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_free_static_var_ignored),
 	KUNIT_CASE(xpcpu_test_free_null_ignored),
 	KUNIT_CASE(xpcpu_test_stats_count_alloc_free),
-	KUNIT_CASE(xpcpu_test_chunk_create_fail_no_leak),
 	KUNIT_CASE(xpcpu_test_trace_events_fire),
 	{}
 };
