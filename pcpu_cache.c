@@ -260,7 +260,7 @@ static struct xpcpu_chunk *xpcpu_cache_lookup(struct xpcpu_cache *c,
 					      void *addr)
 {
 	struct xpcpu_chunk *chunk = c->last_chunk;
-	unsigned long gen = READ_ONCE(xpcpu_pool.freed_gen);
+	unsigned long gen = atomic_long_read(&xpcpu_pool.freed_gen);
 
 	if (chunk && c->last_gen == gen &&
 	    (unsigned long)(addr - chunk->base_addr) < xpcpu_ai->unit_size)

@@ -83,15 +83,17 @@
  *
  * The chunk index (a maple tree from unit 0's range to the chunk) is
  * written only by chunk creation and destruction, from process context,
- * and read under RCU.  xpcpu_pool.grow_mutex serializes the creation and
- * destruction of chunks, which sleep (page allocation, vmap(), vunmap())
- * and so run outside the lock.  A blocking allocation takes it only when
- * no chunk can serve it -- unlike pcpu_alloc_mutex, which every blocking
- * allocation of the kernel's allocator takes.  The order is grow_mutex,
- * then lock.  Only the balance work (holding the mutex) destroys chunks:
- * it takes an empty chunk off its slot under the lock, erases it from the
- * index, waits for an RCU grace period and frees it, so a chunk found in
- * the index stays alive for the RCU read-side section that found it.
+ * and read under RCU.  xpcpu_pool.grow_mutex serializes the creation of
+ * chunks, which sleeps (page allocation, vmap()) and so runs outside the
+ * lock.  A blocking allocation takes it only when no chunk can serve it
+ * -- unlike pcpu_alloc_mutex, which every blocking allocation of the
+ * kernel's allocator takes.  The order is grow_mutex, then lock.  The
+ * balance work and xpcpu_trim() destroy chunks, without the mutex: an
+ * empty chunk is taken off its slot under the lock, erased from the index
+ * (bumping freed_gen, which invalidates the caches' last-chunk hints),
+ * and freed after an RCU grace period, so a chunk found in the index
+ * stays alive for the RCU read-side section (or interrupts-off section)
+ * that found it.
  *
  * Per-CPU caches (pcpu_cache.c): areas of up to XPCPU_CACHE_MAX_SIZE bytes
  * come in size classes, and each CPU keeps up to cache_objs free areas per

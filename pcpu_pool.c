@@ -199,15 +199,17 @@ static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp)
 
 /*
  * Destroy the chunks on @list, which are off their slots: out of the
- * index, wait for lookups that may still see them, then free them.
- * Context: process context, grow_mutex held.
+ * index, wait for lookups that may still see them, then free them.  No
+ * mutex: allocations that need a new chunk meanwhile need not wait for
+ * the grace period.
+ * Context: process context.
  */
 static void xpcpu_pool_destroy_list(struct list_head *list)
 {
 	struct xpcpu_chunk *chunk, *tmp;
 	unsigned long base, flags;
 
-	lockdep_assert_held(&xpcpu_pool.grow_mutex);
+	might_sleep();
 	if (list_empty(list))
 		return;
 	list_for_each_entry(chunk, list, list) {
@@ -215,7 +217,7 @@ static void xpcpu_pool_destroy_list(struct list_head *list)
 		mtree_erase(&xpcpu_pool.index, base);
 	}
 	/* Per-CPU caches of the last chunk looked up must look again. */
-	WRITE_ONCE(xpcpu_pool.freed_gen, xpcpu_pool.freed_gen + 1);
+	atomic_long_inc(&xpcpu_pool.freed_gen);
 	synchronize_rcu();
 	list_for_each_entry_safe(chunk, tmp, list, list) {
 		list_del(&chunk->list);
@@ -639,7 +641,6 @@ static void xpcpu_balance_workfn(struct work_struct *work)
 	if (xchg(&xpcpu_pool.balance_force, false))
 		decay = 0;
 
-	mutex_lock(&xpcpu_pool.grow_mutex);
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
 	next = xpcpu_collect_empty(&to_free, spare, decay);
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
@@ -647,6 +648,7 @@ static void xpcpu_balance_workfn(struct work_struct *work)
 	if (next && !READ_ONCE(xpcpu_pool.dying))
 		queue_delayed_work(system_wq, &xpcpu_pool.balance_work, next);
 
+	mutex_lock(&xpcpu_pool.grow_mutex);
 	while (!READ_ONCE(xpcpu_pool.dying) && !READ_ONCE(xpcpu_pool.trimmed) &&
 	       (int)READ_ONCE(xpcpu_pool.stats.nr_empty_chunks) < spare &&
 	       xpcpu_pool_grow(GFP_KERNEL))
@@ -666,13 +668,11 @@ void xpcpu_pool_trim(void)
 	unsigned long flags;
 	LIST_HEAD(to_free);
 
-	mutex_lock(&xpcpu_pool.grow_mutex);
 	WRITE_ONCE(xpcpu_pool.trimmed, true);
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
 	xpcpu_collect_empty(&to_free, 0, 0);
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	xpcpu_pool_destroy_list(&to_free);
-	mutex_unlock(&xpcpu_pool.grow_mutex);
 }
 
 /**

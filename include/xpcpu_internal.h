@@ -141,7 +141,7 @@ struct xpcpu_pool {
 	struct delayed_work balance_work; /* keeps spares, frees decayed */
 	unsigned int spare_chunks;	/* parameter: empty chunks kept */
 	unsigned int empty_decay_ms;	/* parameter: empty lifetime */
-	unsigned long freed_gen;	/* bumped before a chunk is freed */
+	atomic_long_t freed_gen;	/* bumped before a chunk is freed */
 	bool balance_force;		/* next balance ignores the decay */
 	bool trimmed;			/* no spares until an allocation asks */
 	bool dying;			/* unloading: no more balance work */

@@ -4,21 +4,26 @@
 # scripts/bench.sh - `make bench`: xpcpu against the kernel's alloc_percpu().
 #
 # Boots the guest kernel in QEMU (scripts/vm.sh bench: TCG, 4 CPUs on 2
-# NUMA nodes), where the guest side, scripts/guest/guest-bench.sh, runs
-# xpcpu_bench.ko with both allocators in the same boot, alternating in
-# rounds.  Prints a table with
-# the medians and the xpcpu/kernel ratio, oriented so that > 1.0 means
-# xpcpu is better (kernel/xpcpu for times and pages, xpcpu/kernel for
-# rates and success rates).  A full run writes bench/results/:
-#   bench-<kver>.csv   test,size,unit,xpcpu,kernel,ratio
-#   bench-<kver>.md    the same as a Markdown table, with where it came from
-#   bench-<kver>.png   the ratios as a bar chart (gnuplot)
+# NUMA nodes, or one with VM_NODES=1), where the guest side,
+# scripts/guest/guest-bench.sh, runs xpcpu_bench.ko with xpcpu (per-CPU
+# caches on), xpcpu with its caches off and alloc_percpu() in the same
+# boot, rotating in rounds.  Prints a table with the medians and the
+# ratio of the medians, oriented so that > 1.0 means xpcpu is better
+# (kernel/xpcpu for times and pages, xpcpu/kernel for rates and success
+# rates), with the spread of the rounds' own ratios.  A full run writes
+# bench/results/:
+#   bench-<kver>[-1node].csv  test,size,unit,cpus,xpcpu,nocache,kernel,
+#                             ratio,ratio_min,ratio_max,ratio_nocache,rounds
+#   bench-<kver>[-1node].md   the same as a Markdown table, with the 2/1
+#                             CPU scaling and where it came from
+#   bench-<kver>[-1node].png  the ratios as a bar chart (gnuplot)
 # A short run writes them under out/bench-<kver>/ instead.  TCG timings are
 # emulated: read the ratios, not the nanoseconds.
 #
 # Usage: scripts/bench.sh [full|short] [KVER] [PARAM=VALUE...]
 #        (default: full 6.1; PARAMs go to xpcpu_bench.ko, see modinfo)
-# Env:   VM_TIMEOUT (default 1800 s), XPCPU_REV (see scripts/vm.sh)
+# Env:   VM_NODES=2|1 (one node: genuine per-CPU pointers),
+#        VM_TIMEOUT (default 3600 s), XPCPU_REV (see scripts/vm.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -35,7 +40,9 @@ params=("$@")
 kver=$(kver_require "$spec")
 command -v gnuplot >/dev/null || die "gnuplot not found; run: scripts/deps.sh (installs gnuplot-nox)"
 
-out=$XPCPU_OUT/bench-$kver
+nodes=${VM_NODES:-2}
+suffix=$([ "$nodes" = 1 ] && echo -1node || true)
+out=$XPCPU_OUT/bench-$kver$suffix
 if [ "$mode" = full ]; then
 	dest=$XPCPU_ROOT/bench/results
 else
@@ -45,25 +52,33 @@ mkdir -p "$out" "$dest"
 
 args=$mode
 for p in "${params[@]}"; do args+=",$p"; done
-log "running the $mode benchmark on $kver (QEMU TCG; a full run takes about 5 minutes)"
+log "running the $mode benchmark on $kver, $nodes NUMA node(s) (QEMU TCG; a full run takes about 20 minutes)"
 rc=0
-XPCPU_BENCH_ARGS=$args VM_TIMEOUT=${VM_TIMEOUT:-1800} \
+XPCPU_VARIANT=${suffix#-} XPCPU_BENCH_ARGS=$args VM_TIMEOUT=${VM_TIMEOUT:-3600} \
 	"$XPCPU_ROOT/scripts/vm.sh" bench "$spec" >"$out/report.txt" 2>&1 || rc=$?
 if [ "$rc" -ne 0 ]; then
 	cat "$out/report.txt" >&2
 	die "the benchmark run failed (exit $rc); see $out/console.log"
 fi
 
-markers=$(tr -d '\r' <"$out/markers.log")
+vmout=$XPCPU_OUT/bench-$kver${suffix}
+markers=$(tr -d '\r' <"$vmout/markers.log")
+# KEY=VALUE lines to CSV in the order of the header.
+fields="test size unit cpus xpcpu nocache kernel ratio ratio_min ratio_max ratio_nocache rounds"
 rows=$(sed -n 's/^XPCPU-BENCH //p' <<<"$markers" |
-	awk '{
+	awk -v fields="$fields" '{
 		delete f
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-		print f["test"] "," f["size"] "," f["unit"] "," f["xpcpu"] "," f["kernel"] "," f["ratio"]
+		n = split(fields, k, " ")
+		line = ""
+		for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") (k[i] in f ? f[k[i]] : "-")
+		print line
 	}')
-[ -n "$rows" ] || die "no XPCPU-BENCH lines in $out/markers.log; see $out/console.log"
+[ -n "$rows" ] || die "no XPCPU-BENCH lines in $vmout/markers.log; see $vmout/console.log"
+scaling=$(sed -n 's/^XPCPU-BENCH-SCALING //p' <<<"$markers")
+pointers=$(sed -n 's/^XPCPU-BENCH-MODE pointers=\([a-z]*\).*/\1/p' <<<"$markers" | head -n1)
 
-base=$dest/bench-$kver
+base=$dest/bench-$kver$suffix
 qemu_ver=$(qemu-system-x86_64 --version | head -n1)
 guest_kernel=$(sed -n 's/^XPCPU-REPORT kernel: //p' <<<"$markers" | head -n1)
 if [ -n "${XPCPU_REV:-}" ]; then
@@ -76,32 +91,42 @@ fi
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 bench_params=$(sed -n 's/^XPCPU-REPORT bench: mode .*, params: //p' <<<"$markers" | head -n1)
 [ "$bench_params" != "(defaults)" ] || bench_params="module defaults"
-meta="guest kernel $guest_kernel; $qemu_ver, TCG (emulated), -smp 4 on 2 NUMA nodes; host ${host_cpu:-unknown}, $(nproc) cores, $(awk '{ print "load " $1 }' /proc/loadavg) at the end; xpcpu $rev; $mode run ($bench_params), $(date -u +%Y-%m-%d)"
+meta="guest kernel $guest_kernel; $qemu_ver, TCG (emulated), -smp 4 on $nodes NUMA node(s), ${pointers:-unknown} pointers; host ${host_cpu:-unknown}, $(nproc) cores, $(awk '{ print "load " $1 }' /proc/loadavg) at the end; xpcpu $rev; $mode run ($bench_params), $(date -u +%Y-%m-%d)"
 
 {
-	echo "test,size,unit,xpcpu,kernel,ratio"
+	echo "${fields// /,}"
 	echo "$rows"
 } >"$base.csv"
 
 {
 	echo "<!-- generated by scripts/bench.sh; $meta -->"
-	echo "| test | size | unit | xpcpu | kernel | ratio (>1: xpcpu better) |"
-	echo "|---|---:|---|---:|---:|---:|"
-	awk -F, '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' <<<"$rows"
+	echo "| test | size | unit | CPUs | xpcpu | xpcpu, caches off | kernel | ratio (>1: xpcpu better) | rounds' min-max | ratio, caches off |"
+	echo "|---|---:|---|---:|---:|---:|---:|---:|---|---:|"
+	awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | **%s** | %s-%s | %s |\n",
+		$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' <<<"$rows"
 	echo
+	if [ -n "$scaling" ]; then
+		echo "Concurrent throughput on 2 CPUs over 1 CPU (each allocator against itself):"
+		echo
+		echo "| size | xpcpu | xpcpu, caches off | kernel |"
+		echo "|---:|---:|---:|---:|"
+		awk '{ delete f; for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			printf "| %s | %s | %s | %s |\n", f["size"], f["xpcpu"], f["nocache"], f["kernel"] }' <<<"$scaling"
+		echo
+	fi
 	echo "$meta"
 } >"$base.md"
 
 # The chart: one bar per row with a kernel figure, log scale, 1.0 marked;
 # green (0x2e8b57) where xpcpu is better, red (0xcd3333) where not.
-awk -F, '$6 != "n/a" && $6 != "inf" && $6 > 0 {
+awk -F, '$8 != "-" && $8 > 0 {
 	n++
-	printf "%d \"%s %s\" %s %s\n", n, $1, $2, $6, ($6 >= 1 ? 3050327 : 13448019)
+	printf "%d \"%s %s%s\" %s %s\n", n, $1, $2, ($4 > 1 ? " x" $4 : ""), $8, ($8 >= 1 ? 3050327 : 13448019)
 }' <<<"$rows" >"$out/chart.dat"
 gnuplot <<EOF || die "gnuplot failed on $out/chart.dat"
-set terminal pngcairo size 1400,700 font "sans,10"
+set terminal pngcairo size 1800,800 font "sans,10"
 set output "$base.png"
-set title "xpcpu vs alloc_percpu() on $kver (QEMU TCG, 4 CPUs, 2 nodes): ratio > 1 means xpcpu is better" noenhanced
+set title "xpcpu vs alloc_percpu() on $kver (QEMU TCG, 4 CPUs, $nodes node(s), ${pointers:-?} pointers): ratio > 1 means xpcpu is better" noenhanced
 set ylabel "ratio (log scale)"
 set logscale y 2
 set yrange [0.1:*]
@@ -121,8 +146,9 @@ echo "xpcpu_bench on $kver ($mode): ratio > 1.0 means xpcpu is better"
 echo "(kernel/xpcpu for ns and pages, xpcpu/kernel for kops/s and %ok)"
 echo "TCG timings are emulated: read the ratios, not the absolute figures."
 echo
-awk -F, 'BEGIN { printf "%-20s %6s %-10s %12s %12s %7s\n", "test", "size", "unit", "xpcpu", "kernel", "ratio" }
-	{ printf "%-20s %6s %-10s %12s %12s %7s\n", $1, $2, $3, $4, $5, $6 }' <<<"$rows"
+awk -F, 'BEGIN { printf "%-18s %5s %-10s %4s %11s %11s %11s %6s %11s %6s\n", "test", "size", "unit", "cpus", "xpcpu", "nocache", "kernel", "ratio", "min-max", "ratio-nc" }
+	{ printf "%-18s %5s %-10s %4s %11s %11s %11s %6s %11s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 "-" $10, $11 }' <<<"$rows"
+[ -z "$scaling" ] || { echo; echo "scaling, 2 CPUs / 1 CPU:"; sed 's/^/  /' <<<"$scaling"; }
 echo
 echo "$meta"
 echo "wrote $base.csv, $base.md, $base.png"

@@ -20,10 +20,15 @@
 #   full   the defaults of xpcpu_bench.ko (`make bench`)
 #   PARAM=VALUE  more xpcpu_bench.ko parameters (see modinfo), after the mode's
 # Output (marker channel, through mark in /tests/lib.sh), per result:
-#   XPCPU-BENCH test=T size=S unit=U xpcpu=X kernel=K ratio=R    machine-readable
-#   XPCPU-REPORT bench: ...                                      for people
-# ratio > 1 means xpcpu did better (kernel/xpcpu for costs, xpcpu/kernel
-# for rates).  Exit status 0 iff every part ran; a failure is a
+#   XPCPU-BENCH test=T size=S unit=U cpus=C xpcpu=X nocache=N kernel=K
+#     ratio=R ratio_min=A ratio_max=B ratio_nocache=Q rounds=R   (one line)
+#   XPCPU-BENCH-SCALING size=S xpcpu=X nocache=N kernel=K    2-CPU/1-CPU
+#   XPCPU-BENCH-MODE pointers=genuine|offset nodes=LIST
+#   XPCPU-REPORT bench: ...                                  for people
+# xpcpu is xpcpu with its per-CPU caches, nocache xpcpu with them off,
+# kernel alloc_percpu(); "-" where one does not apply.  ratio is the ratio
+# of the medians, > 1 meaning xpcpu did better (kernel/xpcpu for costs,
+# xpcpu/kernel for rates); ratio_min/max the spread of the rounds' own.  Exit status 0 iff every part ran; a failure is a
 # "FAIL: ..." line on stderr (die), which /init reports.
 . /tests/lib.sh
 # shellcheck disable=SC2034 # read by report() in /tests/lib.sh
@@ -38,7 +43,7 @@ mode=${1:-short}
 case $mode in
 short)
 	params="nr_rounds=3 batch_n=200 batch_max_kb=256 steady_k=128
-		steady_ops=800 conc_ops=800 access_m=50000 churn_kb=64
+		steady_ops=800 conc_ops=2000 access_m=50000 churn_kb=64
 		churn_ops=1000 burst_k=512 settle_ms=20"
 	churn_rounds=1
 	churn_params="churn_kb=256 churn_ops=2000"
@@ -55,11 +60,16 @@ full)
 esac
 params=$(echo $params "$@")
 
-# emit TEST SIZE UNIT XPCPU KERNEL RATIO: one result, both forms.
+# emit KEY=VALUE...: one result of the module's summary line, both forms.
 emit() {
-	mark "XPCPU-BENCH test=$1 size=$2 unit=$3 xpcpu=$4 kernel=$5 ratio=$6"
-	report "$(printf '%-20s %5s %-9s xpcpu %9s  kernel %9s  ratio %s' \
-		"$1" "$2" "$3" "$4" "$5" "$6")"
+	mark "XPCPU-BENCH $*"
+	for kv in "$@"; do
+		eval "e_${kv%%=*}=\${kv#*=}"
+	done
+	# shellcheck disable=SC2154 # set by the eval above
+	report "$(printf '%-18s %5s %-9s cpus %s  xpcpu %9s  nocache %9s  kernel %9s  ratio %s (%s-%s)' \
+		"$e_test" "$e_size" "$e_unit" "$e_cpus" "$e_xpcpu" "$e_nocache" \
+		"$e_kernel" "$e_ratio" "$e_ratio_min" "$e_ratio_max")"
 }
 
 [ -x $LOADER ] || die "$LOADER missing (scripts/guest/xpcpu_insmod.c, built by scripts/initramfs.sh)"
@@ -129,9 +139,8 @@ while [ $r -lt $churn_rounds ]; do
 done
 cx=$(median </tmp/churn.1)
 ck=$(median </tmp/churn.2)
-cr=$(awk -v x="$cx" -v k="$ck" 'BEGIN {
-	if (x > 0) printf "%.2f", k / x; else if (k > 0) print "inf"; else print "n/a" }')
-churn_line="churn-pages mix pages/MiB $(printf %.1f "$cx") $(printf %.1f "$ck") $cr"
+cr=$(awk -v x="$cx" -v k="$ck" 'BEGIN { if (x > 0 && k > 0) printf "%.2f", k / x; else print "-" }')
+churn_line="test=churn-pages size=mix unit=pages/MiB cpus=1 xpcpu=$(printf %.1f "$cx") nocache=- kernel=$(printf %.1f "$ck") ratio=$cr ratio_min=- ratio_max=- ratio_nocache=- rounds=$churn_rounds"
 
 # --- the tests that run in init --------------------------------------
 tag="xpcpu-bench: run $$ $t0"
@@ -144,19 +153,18 @@ echo "$log" | grep 'xpcpu_bench: ' | sed 's/^\[[^]]*\] //'
 echo "$log" | grep -q 'xpcpu_bench: done in' || die "xpcpu_bench.ko did not finish its tests"
 errs=$(echo "$log" | grep -E 'xpcpu_bench: .*(error|failed)' | sed 's/^\[[^]]*\] //')
 [ -z "$errs" ] || die "$(echo "$errs" | head -n 1)"
+pointers=$(echo "$log" | sed -n 's/.*xpcpu_bench: start .* pointers=\([a-z]*\).*/\1/p' | tail -n 1)
+mark "XPCPU-BENCH-MODE pointers=${pointers:-unknown} nodes=$(cat /sys/devices/system/node/online)"
+report "pointers: ${pointers:-unknown}, NUMA nodes $(cat /sys/devices/system/node/online)"
 echo "$log" | grep 'xpcpu_bench: summary ' | sed 's/^.*xpcpu_bench: summary //' |
 	while read -r line; do
 		# shellcheck disable=SC2086
-		set -- $line
-		for kv in "$@"; do
-			case $kv in
-			test=* | size=* | unit=* | xpcpu=* | kernel=* | ratio=*)
-				eval "b_${kv%%=*}=\${kv#*=}"
-				;;
-			esac
-		done
-		# shellcheck disable=SC2154 # set by the eval above
-		emit "$b_test" "$b_size" "$b_unit" "$b_xpcpu" "$b_kernel" "$b_ratio"
+		emit $line
+	done
+echo "$log" | grep 'xpcpu_bench: scaling ' | sed 's/^.*xpcpu_bench: scaling //' |
+	while read -r line; do
+		mark "XPCPU-BENCH-SCALING $line"
+		report "scaling $line"
 	done
 
 # shellcheck disable=SC2086
