@@ -126,8 +126,8 @@ echo "$npass $nfail" >"$out/counts"
 
 qemu_ver=$(qemu-system-x86_64 --version | head -n1)
 echo
-echo "=== xpcpu $mode on $kver${XPCPU_VARIANT:+ ($XPCPU_VARIANT: $XPCPU_APPEND)}"
-echo "    $qemu_ver, TCG, -smp 4 on 2 NUMA nodes; build ${t_build}s, VM ${t_vm}s"
+echo "=== xpcpu $mode on $kver${XPCPU_VARIANT:+ ($XPCPU_VARIANT${XPCPU_APPEND:+: $XPCPU_APPEND})}"
+echo "    $qemu_ver, TCG, -smp 4 on ${VM_NODES:-2} NUMA node(s); build ${t_build}s, VM ${t_vm}s"
 grep -E '^XPCPU-(REPORT|RESULT) ' <<<"$markers" | sed \
 	-e 's/^XPCPU-REPORT /    /' \
 	-e 's/^XPCPU-RESULT PASS /  PASS  /' \
