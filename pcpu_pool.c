@@ -136,11 +136,48 @@ static void xpcpu_balance_queue(bool urgent)
 }
 
 /*
- * Put a new chunk on the index and a slot.  The index comes first, from
+ * Take @nr areas of @size bytes at @align, back to back, from @chunk and
+ * count them; using up a spare chunk (@spare) asks for another.
+ * Return: 0 with the first area's chunk, unit offset and freshness in
+ * *@obj, or -ENOSPC.
+ */
+static int xpcpu_chunk_take(struct xpcpu_chunk *chunk, size_t size,
+			    size_t align, int nr, bool spare,
+			    struct xpcpu_cache_obj *obj)
+{
+	bool was_empty = xpcpu_chunk_is_empty(chunk);
+	int bit;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	bit = xpcpu_bitmap_alloc_run(&chunk->map, xpcpu_off_to_bit(size),
+				     xpcpu_off_to_bit(align), nr);
+	if (bit < 0)
+		return -ENOSPC;
+	if (was_empty) {
+		xpcpu_pool.stats.nr_empty_chunks--;
+		if (spare && xpcpu_pool.stats.nr_empty_chunks <
+		    READ_ONCE(xpcpu_pool.spare_chunks))
+			xpcpu_balance_queue(true);
+	}
+	xpcpu_chunk_relocate(chunk);
+	xpcpu_stats_area_take(nr);
+	obj->chunk = chunk;
+	obj->off = xpcpu_bit_to_off(bit);
+	/* Pages come zeroed; what was never taken still is. */
+	obj->fresh = obj->off >= chunk->fresh_off;
+	chunk->fresh_off = max_t(int, chunk->fresh_off, obj->off + nr * size);
+	return 0;
+}
+
+/*
+ * Put a new chunk on the index and a slot, and if @obj, take an area of
+ * @size bytes at @align from it in the same hold of the lock, so that no
+ * other allocation takes its room first.  The index comes first, from
  * process context (it may allocate); nothing can point into the chunk
  * before it is on a slot.
  */
-static int xpcpu_pool_link(struct xpcpu_chunk *chunk)
+static int xpcpu_pool_link(struct xpcpu_chunk *chunk, size_t size,
+			   size_t align, struct xpcpu_cache_obj *obj)
 {
 	unsigned long base = (unsigned long)chunk->base_addr, flags;
 	int ret;
@@ -153,11 +190,16 @@ static int xpcpu_pool_link(struct xpcpu_chunk *chunk)
 
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
 	chunk->slot = -1;
-	xpcpu_chunk_relocate(chunk);
 	xpcpu_stats_chunk_link();
 	if (xpcpu_chunk_is_empty(chunk))
 		xpcpu_chunk_became_empty(chunk);
+	/* Made for this request: it was no spare, so ask for none. */
+	if (obj)
+		ret = xpcpu_chunk_take(chunk, size, align, 1, false, obj);
+	xpcpu_chunk_relocate(chunk);
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	/* An empty chunk fits any request that passed validation. */
+	WARN_ON_ONCE(ret);
 	return 0;
 }
 
@@ -173,11 +215,14 @@ static void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
 }
 
 /*
- * Create a chunk and put it in the pool.
+ * Create a chunk and put it in the pool, taking an area of @size bytes
+ * at @align from it first if @obj.
  * Context: process context, grow_mutex held.
  * Return: the chunk, or NULL.
  */
-static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp)
+static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size,
+					   size_t align,
+					   struct xpcpu_cache_obj *obj)
 {
 	struct xpcpu_chunk *chunk;
 	unsigned long flags;
@@ -186,7 +231,7 @@ static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp)
 	chunk = xpcpu_chunk_create(xpcpu_ai, &xpcpu_pool.lock, gfp);
 	if (!chunk)
 		return NULL;
-	if (xpcpu_pool_link(chunk)) {
+	if (xpcpu_pool_link(chunk, size, align, obj)) {
 		xpcpu_chunk_destroy(chunk, xpcpu_ai);
 		return NULL;
 	}
@@ -227,40 +272,6 @@ static void xpcpu_pool_destroy_list(struct list_head *list)
 		xpcpu_pool.stats.nr_destroyed++;
 		raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	}
-}
-
-/*
- * Take @nr areas of @size bytes at @align, back to back, from @chunk and
- * count them; using up a spare chunk (@spare) asks for another.
- * Return: 0 with the first area's chunk, unit offset and freshness in
- * *@obj, or -ENOSPC.
- */
-static int xpcpu_chunk_take(struct xpcpu_chunk *chunk, size_t size,
-			    size_t align, int nr, bool spare,
-			    struct xpcpu_cache_obj *obj)
-{
-	bool was_empty = xpcpu_chunk_is_empty(chunk);
-	int bit;
-
-	lockdep_assert_held(&xpcpu_pool.lock);
-	bit = xpcpu_bitmap_alloc_run(&chunk->map, xpcpu_off_to_bit(size),
-				     xpcpu_off_to_bit(align), nr);
-	if (bit < 0)
-		return -ENOSPC;
-	if (was_empty) {
-		xpcpu_pool.stats.nr_empty_chunks--;
-		if (spare && xpcpu_pool.stats.nr_empty_chunks <
-		    READ_ONCE(xpcpu_pool.spare_chunks))
-			xpcpu_balance_queue(true);
-	}
-	xpcpu_chunk_relocate(chunk);
-	xpcpu_stats_area_take(nr);
-	obj->chunk = chunk;
-	obj->off = xpcpu_bit_to_off(bit);
-	/* Pages come zeroed; what was never taken still is. */
-	obj->fresh = obj->off >= chunk->fresh_off;
-	chunk->fresh_off = max_t(int, chunk->fresh_off, obj->off + nr * size);
-	return 0;
 }
 
 /*
@@ -333,16 +344,9 @@ int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
 	/* Someone may have made room while we waited. */
 	ret = xpcpu_alloc_locked(size, align, false, obj);
 	if (ret) {
-		struct xpcpu_chunk *chunk = xpcpu_pool_grow(chunk_gfp);
-		unsigned long flags;
-
-		/* Made for this request: it was no spare, so ask for none. */
-		if (chunk) {
-			raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-			ret = xpcpu_chunk_take(chunk, size, align, 1, false,
-					       obj);
-			raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-		}
+		obj->chunk = NULL;
+		if (xpcpu_pool_grow(chunk_gfp, size, align, obj) && obj->chunk)
+			ret = 0;
 	}
 	mutex_unlock(&xpcpu_pool.grow_mutex);
 	return ret ? -ENOMEM : 0;
@@ -651,7 +655,7 @@ static void xpcpu_balance_workfn(struct work_struct *work)
 	mutex_lock(&xpcpu_pool.grow_mutex);
 	while (!READ_ONCE(xpcpu_pool.dying) && !READ_ONCE(xpcpu_pool.trimmed) &&
 	       (int)READ_ONCE(xpcpu_pool.stats.nr_empty_chunks) < spare &&
-	       xpcpu_pool_grow(GFP_KERNEL))
+	       xpcpu_pool_grow(GFP_KERNEL, 0, 0, NULL))
 		;
 	mutex_unlock(&xpcpu_pool.grow_mutex);
 }
@@ -813,7 +817,7 @@ int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved)
 	xpcpu_pool.reserved = reserved;
 	WRITE_ONCE(xpcpu_pool.dying, false);
 
-	ret = xpcpu_pool_link(first);
+	ret = xpcpu_pool_link(first, 0, 0, NULL);
 	if (ret) {
 		kfree(xpcpu_pool.slots);
 		return ret;
