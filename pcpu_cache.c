@@ -175,7 +175,7 @@ static void xpcpu_cache_drain_all(void)
 static void xpcpu_cache_reap_arm(void)
 {
 	if (!delayed_work_pending(&xpcpu_cache_reap_work))
-		queue_delayed_work(system_wq, &xpcpu_cache_reap_work,
+		queue_delayed_work(system_unbound_wq, &xpcpu_cache_reap_work,
 				   msecs_to_jiffies(XPCPU_CACHE_REAP_MS));
 }
 
@@ -439,7 +439,7 @@ int xpcpu_cache_class_stats(unsigned int cpu, int idx,
  */
 void xpcpu_cache_reap_now(void)
 {
-	mod_delayed_work(system_wq, &xpcpu_cache_reap_work, 0);
+	mod_delayed_work(system_unbound_wq, &xpcpu_cache_reap_work, 0);
 	flush_delayed_work(&xpcpu_cache_reap_work);
 }
 

@@ -123,6 +123,7 @@
 #include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include <xpcpu_internal.h>
 
@@ -393,7 +394,9 @@ EXPORT_SYMBOL_GPL(xpcpu_caches_on);
  *
  * Drains the per-CPU caches and frees every empty chunk, the spare ones
  * kept for atomic allocations included; spares are made again once an
- * allocation needs one.  For a cold start in benchmarks, or after a burst.
+ * allocation needs one.  The freed chunks' mappings are flushed now
+ * (vm_unmap_aliases()) rather than lazily at some later vmap().  For a
+ * cold start in benchmarks, or after a burst.
  *
  * Context: process context, may sleep.
  */
@@ -401,5 +404,6 @@ void xpcpu_trim(void)
 {
 	xpcpu_cache_drain_now();
 	xpcpu_pool_trim();
+	vm_unmap_aliases();
 }
 EXPORT_SYMBOL_GPL(xpcpu_trim);

@@ -128,11 +128,11 @@ static void xpcpu_balance_queue(bool urgent)
 		return;
 	if (urgent) {
 		WRITE_ONCE(xpcpu_pool.trimmed, false);
-		mod_delayed_work(system_wq, &xpcpu_pool.balance_work, 0);
+		mod_delayed_work(system_unbound_wq, &xpcpu_pool.balance_work, 0);
 		return;
 	}
 	delay = msecs_to_jiffies(READ_ONCE(xpcpu_pool.empty_decay_ms));
-	queue_delayed_work(system_wq, &xpcpu_pool.balance_work, delay);
+	queue_delayed_work(system_unbound_wq, &xpcpu_pool.balance_work, delay);
 }
 
 /*
@@ -650,7 +650,7 @@ static void xpcpu_balance_workfn(struct work_struct *work)
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	xpcpu_pool_destroy_list(&to_free);
 	if (next && !READ_ONCE(xpcpu_pool.dying))
-		queue_delayed_work(system_wq, &xpcpu_pool.balance_work, next);
+		queue_delayed_work(system_unbound_wq, &xpcpu_pool.balance_work, next);
 
 	mutex_lock(&xpcpu_pool.grow_mutex);
 	while (!READ_ONCE(xpcpu_pool.dying) && !READ_ONCE(xpcpu_pool.trimmed) &&
