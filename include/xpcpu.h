@@ -52,6 +52,12 @@
 # define __xpcpu
 #endif
 
+/*
+ * The API's version, also xpcpu.ko's MODULE_VERSION and dkms.conf's
+ * PACKAGE_VERSION (make test checks that they agree).
+ */
+#define XPCPU_VERSION		"0.4.0"
+
 /* Largest object xpcpu_alloc() serves, per CPU. */
 #define XPCPU_MAX_ALLOC_SIZE	(64 << 10)
 /* Smallest unit of allocation; sizes are rounded up to a multiple. */

@@ -22,10 +22,26 @@
 #    (cmd_ld_single_m, defined by Kbuild itself only with Clang LTO, to the
 #    same command): `ld -r` with ldflags-y, as for a composite module.
 #    Checked on Linux 6.1 and 6.12.
-# Building against an installed xpcpu also needs its Module.symvers:
-#	KBUILD_EXTRA_SYMBOLS += <path>/Module.symvers
+# Modpost also needs xpcpu's Module.symvers in KBUILD_EXTRA_SYMBOLS (it
+# reads this file through the Kbuild too).  Unless XPCPU_SYMVERS is set
+# before the include line, this file looks for it, for the kernel being
+# built (UTS_RELEASE of the headers), and adds it:
+#  - beside a built xpcpu checkout: <checkout>/Module.symvers;
+#  - from DKMS (make dkms-install, dkms.conf's POST_BUILD):
+#    /var/lib/dkms/xpcpu/<version>/<kernel release>/<arch>/Module.symvers.
+# Name another one with XPCPU_SYMVERS := <path>/Module.symvers, or add it
+# to KBUILD_EXTRA_SYMBOLS yourself and set XPCPU_SYMVERS := (empty).
 
 xpcpu_mk_dir := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+ifeq ($(origin XPCPU_SYMVERS),undefined)
+xpcpu_mk_version := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(xpcpu_mk_dir)/../dkms.conf 2>/dev/null)
+xpcpu_mk_release := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(objtree)/include/generated/utsrelease.h 2>/dev/null)
+XPCPU_SYMVERS := $(firstword $(wildcard $(xpcpu_mk_dir)/../Module.symvers \
+	/var/lib/dkms/xpcpu/$(xpcpu_mk_version)/$(xpcpu_mk_release)/$(shell uname -m)/Module.symvers))
+endif
+xpcpu_mk_symvers := $(filter-out $(KBUILD_EXTRA_SYMBOLS),$(abspath $(XPCPU_SYMVERS)))
+KBUILD_EXTRA_SYMBOLS += $(xpcpu_mk_symvers)
 
 ccflags-y += -I $(xpcpu_mk_dir) -DXPCPU_KBUILD
 ldflags-y += -T $(xpcpu_mk_dir)/xpcpu.lds

@@ -19,6 +19,8 @@
  *                  totals, and a few of xpcpu's own counters
  *                  (xpcpu_get_stats())
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
