@@ -556,8 +556,9 @@ extern unsigned long __xpcpu_delta;
  * time, with the fix in the message.
  */
 #if defined(MODULE) && !defined(XPCPU_KBUILD)
-# define __xpcpu_need_kbuild						\
-	_Pragma("GCC error \"static xpcpu variables need the line 'include <xpcpu>/include/xpcpu.mk' in this module's Kbuild (see README.md, 'Using xpcpu from a module')\"")
+# define __xpcpu_need_kbuild	_Pragma(__XPCPU_NEED_KBUILD)
+# define __XPCPU_NEED_KBUILD						\
+	"GCC error \"static xpcpu variables need the line 'include <xpcpu>/include/xpcpu.mk' in this module's Kbuild (see README.md, 'Using xpcpu from a module')\""
 #else
 # define __xpcpu_need_kbuild
 #endif

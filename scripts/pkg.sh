@@ -78,7 +78,9 @@ need_dkms() {
 
 cmd_install() {
 	local kdir=${1:-} kver nosign
-	[ -n "$kdir" ] && [ -d "$kdir" ] || die "kernel headers '$kdir' not found; pass KDIR=/lib/modules/<kver>/build"
+	if [ -z "$kdir" ] || [ ! -d "$kdir" ]; then
+		die "kernel headers '$kdir' not found; pass KDIR=/lib/modules/<kver>/build"
+	fi
 	kver=$(kdir_release "$kdir")
 	[ -n "${INSTALL_MOD_PATH:-}" ] || need_root "make install"
 	log "building xpcpu.ko for $kver"
