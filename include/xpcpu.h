@@ -68,6 +68,7 @@
  * @size: bytes per CPU
  * @align: alignment in bytes
  *
+ * Context: any context.
  * Return: true for a size of 1 to XPCPU_MAX_ALLOC_SIZE bytes and an
  * alignment that is a power of two up to PAGE_SIZE.
  */

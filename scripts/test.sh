@@ -122,7 +122,9 @@ kunit() {
 		skip "kunit (linux-source-$v)" "linux-source-$v not installed (scripts/deps.sh kunit-$v)"
 		return
 	fi
-	dir=$XPCPU_OUT/kunit-$v$([ "$nodes" = 1 ] && echo -1node)
+	dir=$XPCPU_OUT/kunit-$v
+	# (Not dir=...$([ ... ] && ...): a false test there ends the script under set -e.)
+	[ "$nodes" != 1 ] || dir+=-1node
 	counts=$dir/counts
 	mkdir -p "$dir"
 	rm -f "$counts"
