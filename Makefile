@@ -47,7 +47,7 @@ test:
 	scripts/test.sh
 
 kunit:
-	TEST_KVERS= TEST_PREEMPT_FULL= scripts/test.sh
+	TEST_KVERS= TEST_PREEMPT_FULL= TEST_ONE_NODE= TEST_PKG_KVERS= scripts/test.sh
 
 bench:
 	scripts/bench.sh full $(KVER)
