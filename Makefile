@@ -14,6 +14,12 @@
 #   make check      checkpatch --strict and sparse/W=1 (advice)
 #   make style      checkpatch only
 #   make deps       install the Debian packages all of the above need
+#   make install    build xpcpu.ko alone against KDIR and install it into
+#                   /lib/modules/<kver>/updates (INSTALL_MOD_PATH=... to stage
+#                   it elsewhere), then depmod: `modprobe xpcpu` works
+#   make dkms-install  register with DKMS (sources in /usr/src/xpcpu-<version>)
+#                   and install for KDIR's kernel; DKMS rebuilds it for new
+#                   kernels.  make dkms-remove undoes it
 #   make clean      remove build products (not the cached KUnit kernel)
 #   make distclean  also remove the cache (KUnit build, kernel source)
 
@@ -27,6 +33,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	bash -c '. scripts/lib.sh && v=$$(kver_resolve 6.1) && echo /lib/modules/$$v/build'; fi)
 
 .PHONY: all modules clean distclean run test kunit bench check style deps help
+.PHONY: install dkms-install dkms-remove
 
 all modules:
 	@[ -d "$(KDIR)/" ] || { echo "error: no kernel headers at '$(KDIR)'; run: scripts/deps.sh" >&2; exit 1; }
@@ -40,7 +47,7 @@ test:
 	scripts/test.sh
 
 kunit:
-	TEST_KVERS= TEST_PREEMPT_FULL= scripts/test.sh
+	TEST_KVERS= TEST_PREEMPT_FULL= TEST_ONE_NODE= TEST_PKG_KVERS= scripts/test.sh
 
 bench:
 	scripts/bench.sh full $(KVER)
@@ -54,6 +61,15 @@ style:
 deps:
 	scripts/deps.sh 6.1 6.12 6.1-rt 6.12-rt kunit-6.1 kunit-6.12
 
+install:
+	scripts/pkg.sh install $(KDIR)
+
+dkms-install:
+	scripts/pkg.sh dkms-install $(KDIR)
+
+dkms-remove:
+	scripts/pkg.sh dkms-remove
+
 clean:
 	-[ ! -d "$(KDIR)/" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf out $(CACHE)/build $(CACHE)/snap
@@ -62,4 +78,4 @@ distclean: clean
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '3,18s/^# \{0,1\}//p' Makefile
+	@sed -n '3,24s/^# \{0,1\}//p' Makefile

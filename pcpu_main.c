@@ -19,14 +19,14 @@ struct xpcpu_alloc_info *xpcpu_ai __ro_after_init;
 
 static unsigned int reserved_size = 8 << 10;
 module_param(reserved_size, uint, 0444);
-MODULE_PARM_DESC(reserved_size, "Bytes for client modules' static per-CPU variables (default 8192)");
+MODULE_PARM_DESC(reserved_size, "Bytes per CPU for client modules' static per-CPU variables (DEFINE_XPCPU), at most 65536 (default 8192)");
 
 static unsigned int dynamic_size = 28 << 10;
 module_param(dynamic_size, uint, 0444);
-MODULE_PARM_DESC(dynamic_size, "Bytes the first chunk serves dynamically, at least (default 28672)");
+MODULE_PARM_DESC(dynamic_size, "Bytes per CPU the first chunk serves dynamically, at least; at most 65536 (default 28672)");
 
 module_param_named(spare_chunks, xpcpu_pool.spare_chunks, uint, 0644);
-MODULE_PARM_DESC(spare_chunks, "Empty chunks the balance work keeps ready for atomic allocations (default 1)");
+MODULE_PARM_DESC(spare_chunks, "Empty chunks the balance work keeps ready for atomic allocations, in chunks (default 1)");
 
 module_param_named(empty_decay_ms, xpcpu_pool.empty_decay_ms, uint, 0644);
 MODULE_PARM_DESC(empty_decay_ms, "Milliseconds an empty chunk beyond spare_chunks stays before it is freed (default 1000)");
@@ -176,4 +176,6 @@ static void __exit xpcpu_exit(void)
 module_init(xpcpu_init);
 module_exit(xpcpu_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("xpcpu: per-CPU chunk allocator for modules");
+MODULE_AUTHOR("xpcpu developers");
+MODULE_DESCRIPTION("xpcpu: per-CPU chunk allocator for modules (mm/percpu.c as a module other modules call)");
+MODULE_VERSION(XPCPU_VERSION);

@@ -4,8 +4,10 @@
  * DEFINE_XPCPU() variables calls xpcpu_module_init(): its templates get
  * an area of the first chunk's reserved part, copied into every CPU's
  * unit, and the module's __xpcpu_delta points its accessors there.
- * xpcpu_module_exit() gives the area back; whatever is left at unload is
- * reported and released.
+ * xpcpu_module_exit() gives the area back (and, in the client, poisons
+ * the delta again); whatever is left at unload is reported and released.
+ * The client's __xpcpu_start, __xpcpu_end and __xpcpu_delta come from
+ * include/xpcpu.lds, which include/xpcpu.mk links into it.
  */
 #include <linux/list.h>
 #include <linux/module.h>

@@ -16,3 +16,9 @@
  * vmlinux the section is part of .data, so align the marker itself.
  */
 char __xpcpu_start[0] __section(XPCPU_SECTION) __aligned(SMP_CACHE_BYTES);
+
+/*
+ * xpcpu's own __xpcpu_delta (a client's comes from include/xpcpu.lds):
+ * set when the first chunk is created, poisoned until then.
+ */
+unsigned long __xpcpu_delta __read_mostly = XPCPU_DELTA_POISON;

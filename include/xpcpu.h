@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xpcpu - a per-CPU chunk allocator for modules: the public API.
+ * xpcpu - a per-CPU chunk allocator for modules: the public API, and its
+ * manual.
  *
  * A pointer returned by xpcpu_alloc() names one object per possible CPU.
  * It lives in its own sparse address space, __xpcpu, and must go through
@@ -13,15 +14,26 @@
  *	s = xpcpu_get_ptr(st);		// preemption off, this CPU's copy
  *	s->packets++;
  *	xpcpu_put_ptr(st);		// preemption back on
+ *	xpcpu_this_cpu_add(&st->bytes, len);	// the same, for one add
  *
  *	for_each_possible_cpu(cpu)
  *		total += xpcpu_ptr(st, cpu)->packets;
  *	xpcpu_free(st);
  *
  * Static per-CPU variables are declared with DEFINE_XPCPU().  A module
- * other than xpcpu.ko that defines some calls xpcpu_module_init() in its
- * init and xpcpu_module_exit() in its exit, and links with the fragment
- * include/xpcpu.lds (see tests/client/ for a complete example).
+ * other than xpcpu.ko that defines some includes include/xpcpu.mk in its
+ * Kbuild (one line, for a module of one object or of several), calls
+ * xpcpu_module_init() in its init and xpcpu_module_exit() in its exit.
+ * A module that builds against an installed xpcpu also names its
+ * Module.symvers in KBUILD_EXTRA_SYMBOLS.  samples/xpcpu_sample.c is a
+ * complete client; README.md "Using xpcpu from a module" has the Kbuild
+ * lines.
+ *
+ * Limits: 1 byte to XPCPU_MAX_ALLOC_SIZE per CPU, rounded up to
+ * XPCPU_MIN_ALLOC_SIZE; alignment a power of two up to PAGE_SIZE.  Static
+ * variables keep alignments up to SMP_CACHE_BYTES and share the reserved
+ * area (xpcpu.ko's reserved_size parameter, 8 KiB by default) with every
+ * other client.
  */
 #ifndef _XPCPU_H
 #define _XPCPU_H
@@ -40,6 +52,12 @@
 # define __xpcpu
 #endif
 
+/*
+ * The API's version, also xpcpu.ko's MODULE_VERSION and dkms.conf's
+ * PACKAGE_VERSION (make test checks that they agree).
+ */
+#define XPCPU_VERSION		"0.4.0"
+
 /* Largest object xpcpu_alloc() serves, per CPU. */
 #define XPCPU_MAX_ALLOC_SIZE	(64 << 10)
 /* Smallest unit of allocation; sizes are rounded up to a multiple. */
@@ -50,6 +68,7 @@
  * @size: bytes per CPU
  * @align: alignment in bytes
  *
+ * Context: any context.
  * Return: true for a size of 1 to XPCPU_MAX_ALLOC_SIZE bytes and an
  * alignment that is a power of two up to PAGE_SIZE.
  */
@@ -59,8 +78,49 @@ static inline bool xpcpu_request_ok(size_t size, size_t align)
 	       !(align & (align - 1)) && align <= PAGE_SIZE;
 }
 
+/**
+ * __xpcpu_alloc() - allocate zeroed per-CPU memory, may sleep
+ * @size: bytes per CPU, 1 to XPCPU_MAX_ALLOC_SIZE (rounded up to
+ *	XPCPU_MIN_ALLOC_SIZE)
+ * @align: alignment in bytes, a power of two up to PAGE_SIZE (below 4
+ *	means 4)
+ *
+ * Every possible CPU's copy is zeroed.  A bad @size or @align returns
+ * NULL with a rate-limited warning that names the caller.  xpcpu_alloc()
+ * is the typed form.
+ *
+ * Context: process context, may sleep.
+ * Return: a __xpcpu pointer, or NULL.
+ */
 void __xpcpu *__xpcpu_alloc(size_t size, size_t align);
+
+/**
+ * __xpcpu_alloc_gfp() - allocate zeroed per-CPU memory with gfp flags
+ * @size: bytes per CPU, 1 to XPCPU_MAX_ALLOC_SIZE (rounded up to
+ *	XPCPU_MIN_ALLOC_SIZE)
+ * @align: alignment in bytes, a power of two up to PAGE_SIZE
+ * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM (GFP_NOWAIT,
+ *	GFP_ATOMIC) the call never sleeps and only existing chunks serve it
+ *
+ * As __xpcpu_alloc().  xpcpu_alloc_gfp() is the typed form.
+ *
+ * Context: any context if @gfp does not allow blocking (hard interrupts
+ * and raw spinlocks included, on PREEMPT_RT too), else process context.
+ * Return: a __xpcpu pointer, or NULL.
+ */
 void __xpcpu *__xpcpu_alloc_gfp(size_t size, size_t align, gfp_t gfp);
+
+/**
+ * xpcpu_free() - free memory from xpcpu_alloc() and friends
+ * @ptr: the pointer; NULL does nothing
+ *
+ * A pointer xpcpu did not hand out, or one freed already, gets a
+ * rate-limited warning and is ignored.  Memory a module allocated and
+ * never freed is reported (and freed) when xpcpu.ko is unloaded.
+ *
+ * Context: any context, interrupts disabled, hard interrupts and raw
+ * spinlocks included, on PREEMPT_RT too.
+ */
 void xpcpu_free(void __xpcpu *ptr);
 
 /**
@@ -116,14 +176,52 @@ struct xpcpu_stats {
 	u64 reserved_used;
 };
 
+/**
+ * xpcpu_get_stats() - read the allocator's counters
+ * @st: where they go (every field is written)
+ *
+ * For in-kernel users: the same numbers as /sys/kernel/debug/xpcpu/stats,
+ * without debugfs.
+ *
+ * Context: any context.
+ */
 void xpcpu_get_stats(struct xpcpu_stats *st);
+
+/**
+ * xpcpu_set_caches() - turn the per-CPU caches on or off
+ * @on: the new state; off drains every cache back to its chunks
+ *
+ * The same as writing xpcpu.ko's "caches" parameter.
+ *
+ * Context: process context.
+ * Return: 0, or -ENODEV while xpcpu is not set up.
+ */
 int xpcpu_set_caches(bool on);
+
+/**
+ * xpcpu_caches_on() - are the per-CPU caches on?
+ *
+ * Context: any context.
+ * Return: their state.
+ */
 bool xpcpu_caches_on(void);
+
+/**
+ * xpcpu_trim() - give back all memory that no live allocation uses
+ *
+ * Drains the per-CPU caches and frees every empty chunk, the spares
+ * included.  For a cold start in benchmarks, or after a burst.
+ *
+ * Context: process context, may sleep.
+ */
 void xpcpu_trim(void);
 
 /**
  * xpcpu_alloc() - allocate one zeroed object of @type per possible CPU
  * @type: the object's type; its size and alignment are used
+ *
+ * sizeof(@type) up to XPCPU_MAX_ALLOC_SIZE, __alignof__(@type) up to
+ * PAGE_SIZE; see __xpcpu_alloc().
  *
  * Context: process context, may sleep.
  * Return: a __xpcpu pointer to @type, or NULL on failure.
@@ -136,7 +234,10 @@ void xpcpu_trim(void);
  * @type: the object's type; its size and alignment are used
  * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM it never sleeps
  *
- * Context: any context if @gfp does not allow blocking.
+ * The limits of xpcpu_alloc(); see __xpcpu_alloc_gfp().
+ *
+ * Context: any context if @gfp does not allow blocking, else process
+ * context.
  * Return: a __xpcpu pointer to @type, or NULL on failure.
  */
 #define xpcpu_alloc_gfp(type, gfp)					\
@@ -149,33 +250,61 @@ void xpcpu_trim(void);
  */
 DECLARE_PER_CPU(unsigned long, xpcpu_unit_off);
 
+/*
+ * __xpcpu_verify_ptr() - a compile-time check that @ptr is a pointer, and
+ * (under sparse) an __xpcpu pointer; as the kernel's __verify_pcpu_ptr().
+ */
+#define __xpcpu_verify_ptr(ptr)						\
+do {									\
+	const void __xpcpu *__xpcpu_vp = (typeof((ptr) + 0))NULL;	\
+	(void)__xpcpu_vp;						\
+} while (0)
+
 #define __xpcpu_strip(ptr, off)						\
 	((typeof(*(ptr)) __kernel __force *)((unsigned long)(ptr) + (off)))
 
 /**
  * xpcpu_ptr() - the copy of an xpcpu object that belongs to @cpu
- * @ptr: a __xpcpu pointer from xpcpu_alloc() or xpcpu_var_ptr()'s source
+ * @ptr: a __xpcpu pointer, from xpcpu_alloc() or xpcpu_var()
  * @cpu: any possible CPU
  *
+ * The copy stays valid until @ptr is freed; nothing keeps @cpu from
+ * changing it meanwhile, so summing every CPU's copy while others write
+ * gives a snapshot, not an atomic total (read 1 to 8 byte scalars with
+ * READ_ONCE() then).
+ *
+ * Context: any context.
  * Return: a plain pointer of type ``typeof(*ptr) *``.
  */
-#define xpcpu_ptr(ptr, cpu)	__xpcpu_strip(ptr, per_cpu(xpcpu_unit_off, cpu))
+#define xpcpu_ptr(ptr, cpu)						\
+({									\
+	__xpcpu_verify_ptr(ptr);					\
+	__xpcpu_strip(ptr, per_cpu(xpcpu_unit_off, cpu));		\
+})
 
 /**
  * xpcpu_this_ptr() - the running CPU's copy of an xpcpu object
  * @ptr: a __xpcpu pointer
  *
- * Context: the caller keeps preemption disabled while it uses the result
- * (CONFIG_DEBUG_PREEMPT checks it).
+ * Context: any context with preemption disabled, kept so while the result
+ * is used (CONFIG_DEBUG_PREEMPT checks it).
  * Return: a plain pointer of type ``typeof(*ptr) *``.
  */
-#define xpcpu_this_ptr(ptr)	__xpcpu_strip(ptr, __this_cpu_read(xpcpu_unit_off))
+#define xpcpu_this_ptr(ptr)						\
+({									\
+	__xpcpu_verify_ptr(ptr);					\
+	__xpcpu_strip(ptr, __this_cpu_read(xpcpu_unit_off));		\
+})
 
 /**
  * xpcpu_get_ptr() - disable preemption and return this CPU's copy
  * @ptr: a __xpcpu pointer
  *
- * Pair every call with xpcpu_put_ptr().
+ * Pair every call with xpcpu_put_ptr() on the same pointer; the result
+ * is valid until then.  Interrupts on this CPU may still change the copy:
+ * use xpcpu_this_cpu_add() and friends for data that interrupts touch.
+ *
+ * Context: any context; the caller may not sleep until xpcpu_put_ptr().
  * Return: a plain pointer of type ``typeof(*ptr) *``.
  */
 #define xpcpu_get_ptr(ptr)						\
@@ -186,11 +315,15 @@ DECLARE_PER_CPU(unsigned long, xpcpu_unit_off);
 
 /**
  * xpcpu_put_ptr() - end the access begun by xpcpu_get_ptr()
- * @ptr: the pointer given to xpcpu_get_ptr()
+ * @ptr: the __xpcpu pointer given to xpcpu_get_ptr(), not its result
+ *
+ * @ptr is checked to be a pointer (and, under sparse, an __xpcpu one).
+ *
+ * Context: after xpcpu_get_ptr(); re-enables preemption.
  */
 #define xpcpu_put_ptr(ptr)						\
 do {									\
-	(void)(ptr);							\
+	__xpcpu_verify_ptr(ptr);					\
 	preempt_enable();						\
 } while (0)
 
@@ -207,6 +340,7 @@ DECLARE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
 /**
  * xpcpu_genuine_pointers() - are xpcpu pointers genuine per-CPU pointers?
  *
+ * Context: any context.
  * Return: true when per_cpu_ptr(), this_cpu_*() and raw_cpu_*() work on
  * xpcpu_as_percpu() of any xpcpu pointer.
  */
@@ -220,6 +354,8 @@ static inline bool xpcpu_genuine_pointers(void)
  * @ptr: a __xpcpu pointer
  *
  * Only meaningful when xpcpu_genuine_pointers() is true.
+ *
+ * Context: any context.
  * Return: the same value as ``typeof(*ptr) __percpu *``.
  */
 #define xpcpu_as_percpu(ptr)						\
@@ -386,11 +522,15 @@ do {									\
 
 /*
  * Static per-CPU variables.  The variable itself is a template in the
- * module's XPCPU_SECTION; its per-CPU copies live in the first
- * chunk (xpcpu.ko's own, in the static area; other modules', in the
- * reserved area), at a distance __xpcpu_delta from the template.  Every
- * module has its own __xpcpu_delta: a weak definition, merged when the
- * module is linked, set by xpcpu_module_init().
+ * module's XPCPU_SECTION; its per-CPU copies live in the first chunk
+ * (xpcpu.ko's own, in the static area; other modules', in the reserved
+ * area), at a distance __xpcpu_delta from the template.  Each module has
+ * one __xpcpu_delta, set by xpcpu_module_init(): xpcpu.ko defines its
+ * own (pcpu_static_start.c); a client's comes from include/xpcpu.lds,
+ * which include/xpcpu.mk links into it with __xpcpu_start and
+ * __xpcpu_end around its templates.  Until xpcpu_module_init() and after
+ * xpcpu_module_exit() the delta is XPCPU_DELTA_POISON, so that an access
+ * faults (a non-canonical address) instead of using the template.
  */
 #ifdef MODULE
 # define XPCPU_SECTION	".data..xpcpu"
@@ -403,28 +543,59 @@ do {									\
 # define XPCPU_SECTION	".data..shared_aligned"
 #endif
 
+/* __xpcpu_delta before set-up and after release; include/xpcpu.lds too. */
+#define XPCPU_DELTA_POISON	0xdead000000000000UL
+
 extern char __xpcpu_start[];
 extern char __xpcpu_end[];
 extern unsigned long __xpcpu_delta;
-unsigned long __weak __xpcpu_delta __read_mostly;
+
+/*
+ * A module's static variables need the symbols above: include/xpcpu.mk
+ * (or xpcpu's own Kbuild) defines XPCPU_KBUILD.  Without it, a module
+ * that uses DEFINE_XPCPU() or xpcpu_module_init() stops here, at build
+ * time, with the fix in the message.
+ */
+#if defined(MODULE) && !defined(XPCPU_KBUILD)
+# define __xpcpu_need_kbuild	_Pragma(__XPCPU_NEED_KBUILD)
+# define __XPCPU_NEED_KBUILD						\
+	"GCC error \"static xpcpu variables need the line 'include <xpcpu>/include/xpcpu.mk' in this module's Kbuild (see README.md, 'Using xpcpu from a module')\""
+#else
+# define __xpcpu_need_kbuild
+#endif
 
 /**
  * DEFINE_XPCPU() - define a static per-CPU variable
- * @type: its type
- * @name: its name; an initialiser may follow the macro
+ * @type: its type (arrays too: ``DEFINE_XPCPU(u64[4], name)``)
+ * @name: its name; ``static`` may precede the macro, an initialiser follow
  *
- * Every CPU's copy starts as a copy of the initialiser.  Alignments up to
- * SMP_CACHE_BYTES are kept.
+ * Every CPU's copy starts as a copy of the initialiser (zero without
+ * one).  Alignments up to SMP_CACHE_BYTES are kept.  A module's
+ * variables together share xpcpu's reserved area (8 KiB by default, the
+ * reserved_size parameter) with the other clients.  Reach the copies
+ * through xpcpu_var(), xpcpu_var_ptr() or get_xpcpu_var(), and only
+ * after xpcpu_module_init() succeeded: before, an access faults.  A
+ * module other than xpcpu.ko needs include/xpcpu.mk in its Kbuild;
+ * without it the build stops with a message that says so.
+ *
+ * Context: file scope (a definition).
  */
 #define DEFINE_XPCPU(type, name)					\
+	__xpcpu_need_kbuild						\
 	__section(XPCPU_SECTION) __typeof__(type) __xpcpu name
 
 /**
  * DECLARE_XPCPU() - declare a static per-CPU variable defined elsewhere
  * @type: its type
  * @name: its name
+ *
+ * For a variable that another file of the same module defines; static
+ * variables cannot be shared between modules.
+ *
+ * Context: file scope (a declaration).
  */
 #define DECLARE_XPCPU(type, name)					\
+	__xpcpu_need_kbuild						\
 	extern __section(XPCPU_SECTION) __typeof__(type) __xpcpu name
 
 #define __xpcpu_var(name)						\
@@ -436,8 +607,10 @@ unsigned long __weak __xpcpu_delta __read_mostly;
  * @name: the variable, from DEFINE_XPCPU()
  *
  * For every API that takes a __xpcpu pointer: xpcpu_ptr(), the
- * xpcpu_this_cpu_*() operations, xpcpu_get_ptr()...
+ * xpcpu_this_cpu_*() operations, xpcpu_get_ptr()...  Never pass it to
+ * xpcpu_free().
  *
+ * Context: any context, after xpcpu_module_init().
  * Return: a ``typeof(name) __xpcpu *`` pointer.
  */
 #define xpcpu_var(name)		__xpcpu_var(name)
@@ -447,6 +620,9 @@ unsigned long __weak __xpcpu_delta __read_mostly;
  * @name: the variable
  * @cpu: any possible CPU
  *
+ * xpcpu_ptr(xpcpu_var(@name), @cpu).
+ *
+ * Context: any context, after xpcpu_module_init().
  * Return: a plain pointer to @cpu's copy.
  */
 #define xpcpu_var_ptr(name, cpu)	xpcpu_ptr(__xpcpu_var(name), cpu)
@@ -454,12 +630,19 @@ unsigned long __weak __xpcpu_delta __read_mostly;
 /**
  * get_xpcpu_var() - disable preemption and name this CPU's copy (an lvalue)
  * @name: the variable
+ *
+ * ``get_xpcpu_var(hits)++;`` then put_xpcpu_var(hits).
+ *
+ * Context: any context, after xpcpu_module_init(); the caller may not
+ * sleep until put_xpcpu_var().
  */
 #define get_xpcpu_var(name)	(*xpcpu_get_ptr(__xpcpu_var(name)))
 
 /**
  * put_xpcpu_var() - end the access begun by get_xpcpu_var()
  * @name: the variable
+ *
+ * Context: after get_xpcpu_var(); re-enables preemption.
  */
 #define put_xpcpu_var(name)	xpcpu_put_ptr(__xpcpu_var(name))
 
@@ -471,20 +654,34 @@ void __xpcpu_module_exit(struct module *mod, char *start);
  * xpcpu_module_init() - give the calling module's static variables a home
  *
  * Copies the module's DEFINE_XPCPU() templates into every CPU's unit of
- * the reserved area.  Call it from module init before any access.
+ * the reserved area and points the module's accessors at the copies.
+ * Call it from module init, before any access; a module without static
+ * variables need not call it.  Needs include/xpcpu.mk in the module's
+ * Kbuild (a build error says so otherwise).
  *
  * Context: process context, may sleep.
- * Return: 0, or -ENOMEM when the reserved area cannot hold them.
+ * Return: 0; -ENOMEM when the reserved area cannot hold them (the kernel
+ * log says how much is in use: raise xpcpu.ko's reserved_size); -EBUSY
+ * if the module set them up already.
  */
 #define xpcpu_module_init()						\
-	__xpcpu_module_init(THIS_MODULE, __xpcpu_start, __xpcpu_end,	\
-			    &__xpcpu_delta)
+	(__xpcpu_need_kbuild						\
+	 __xpcpu_module_init(THIS_MODULE, __xpcpu_start, __xpcpu_end,	\
+			     &__xpcpu_delta))
 
 /**
  * xpcpu_module_exit() - release the calling module's static variables
  *
+ * Gives the module's area in the reserved chunk back; its accessors
+ * fault from here on.  Call it from module exit, and on the error path
+ * of an init that called xpcpu_module_init().
+ *
  * Context: process context.
  */
-#define xpcpu_module_exit()	__xpcpu_module_exit(THIS_MODULE, __xpcpu_start)
+#define xpcpu_module_exit()						\
+do {									\
+	__xpcpu_module_exit(THIS_MODULE, __xpcpu_start);		\
+	WRITE_ONCE(__xpcpu_delta, XPCPU_DELTA_POISON);			\
+} while (0)
 
 #endif /* _XPCPU_H */

@@ -11,6 +11,8 @@
 # (scripts/guest/*.c, built static) in /bin/.
 #
 # Usage: scripts/initramfs.sh OUT.cpio.gz [MODULE.ko...]
+# Env:   XPCPU_INITRAMFS_EXTRA=DIR  also copy DIR's contents into the root
+#        (vm.sh: the staged install of scripts/pkg.sh check, lib/modules/...)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +47,12 @@ for c in "$XPCPU_ROOT"/scripts/guest/*.c; do
 	gcc -static -O2 -o "$stage/bin/$(basename "$c" .c)" "$c" ||
 		die "building $c failed; run: scripts/deps.sh (gcc, libc6-dev)"
 done
+
+if [ -n "${XPCPU_INITRAMFS_EXTRA:-}" ]; then
+	[ -d "$XPCPU_INITRAMFS_EXTRA" ] ||
+		die "XPCPU_INITRAMFS_EXTRA=$XPCPU_INITRAMFS_EXTRA is not a directory; unset it or run scripts/pkg.sh check KVER"
+	cp -a "$XPCPU_INITRAMFS_EXTRA/." "$stage/"
+fi
 
 mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |

@@ -3,7 +3,10 @@
 #
 # scripts/test.sh - everything `make test` runs.
 #
-# Installs what is missing (scripts/deps.sh), runs the guest tests in QEMU
+# Installs what is missing (scripts/deps.sh), checks the packaging on the
+# host for 6.1 and 6.12 (scripts/pkg.sh check: dkms build, make install,
+# client builds, modinfo; it stages what the guests' test_install loads),
+# runs the guest tests in QEMU
 # on each guest kernel (scripts/vm.sh test): Debian's 6.1 and 6.12, their
 # PREEMPT_RT builds 6.1-rt and 6.12-rt, and 6.1 once more with preempt=full
 # on the command line; then the KUnit suites on linux-source-6.1 and -6.12
@@ -21,6 +24,7 @@
 #                     "6.1"; needs PREEMPT_DYNAMIC; "" for none)
 #        TEST_ONE_NODE  kernels to run again on one NUMA node, where xpcpu
 #                     uses genuine per-CPU pointers (default "6.1")
+#        TEST_PKG_KVERS  kernels of the packaging checks (default "6.1 6.12")
 #        KUNIT_KVERS  KUnit trees (default "6.1 6.12"; 6.12 optional; 6.1
 #                     runs on two NUMA nodes and again on one)
 #        GUEST_TESTS  which guest tests (globs, default all; see vm.sh)
@@ -33,10 +37,11 @@ read -r -a kvers <<<"${TEST_KVERS-6.1 6.12 6.1-rt 6.12-rt}"
 read -r -a preempt_full <<<"${TEST_PREEMPT_FULL-6.1}"
 read -r -a one_node <<<"${TEST_ONE_NODE-6.1}"
 read -r -a kunit_kvers <<<"${KUNIT_KVERS-6.1 6.12}"
+read -r -a pkg_kvers <<<"${TEST_PKG_KVERS-6.1 6.12}"
 [ "${SKIP_KUNIT:-0}" != 1 ] || kunit_kvers=()
 t0=$(date +%s)
 
-specs=("${kvers[@]}" "${preempt_full[@]}" "${one_node[@]}")
+specs=("${kvers[@]}" "${preempt_full[@]}" "${one_node[@]}" "${pkg_kvers[@]}")
 for v in "${kunit_kvers[@]}"; do specs+=("kunit-$v"); done
 "$XPCPU_ROOT/scripts/deps.sh" "${specs[@]}"
 
@@ -81,6 +86,24 @@ guest() {
 	add "$part" "$counts" $(($(date +%s) - t))
 }
 
+# pkg SPEC: the packaging checks on the host (scripts/pkg.sh check).
+pkg() {
+	local spec=$1 kver t part
+	kver=$(kver_resolve "$spec")
+	part="packaging on $spec"
+	if [ -z "$kver" ]; then
+		skip "$part" "kernel $spec not installed (scripts/deps.sh $spec)"
+		return
+	fi
+	part+=" ($kver)"
+	t=$(date +%s)
+	"$XPCPU_ROOT/scripts/pkg.sh" check "$spec" || true
+	add "$part" "$XPCPU_OUT/pkg-$kver/counts" $(($(date +%s) - t))
+}
+
+for k in "${pkg_kvers[@]}"; do
+	pkg "$k"
+done
 for k in "${kvers[@]}"; do
 	guest "$k"
 done
@@ -99,7 +122,9 @@ kunit() {
 		skip "kunit (linux-source-$v)" "linux-source-$v not installed (scripts/deps.sh kunit-$v)"
 		return
 	fi
-	dir=$XPCPU_OUT/kunit-$v$([ "$nodes" = 1 ] && echo -1node)
+	dir=$XPCPU_OUT/kunit-$v
+	# (Not dir=...$([ ... ] && ...): a false test there ends the script under set -e.)
+	[ "$nodes" != 1 ] || dir+=-1node
 	counts=$dir/counts
 	mkdir -p "$dir"
 	rm -f "$counts"

@@ -28,6 +28,9 @@
 #        VM_EXPECT_REPORT=ERE       a guest report line that must match
 #                                   (e.g. '^preempt: full,'), else FAIL
 #        XPCPU_REV=<commit>         build that commit, not the working tree
+# If out/pkg-<kver>/root exists (scripts/pkg.sh check KVER: xpcpu as
+# installed by make install and DKMS), it goes into the initramfs too and
+# the command line gets xpcpu_pkg=1 (tests/guest/test_install.sh).
 # Output: a report on stdout; out/<mode>-<kver>[-NAME]/{console,markers}.log,
 #         splats.txt (the host's scan of the console) and counts
 #         ("PASSED FAILED").  Exit status 0 iff every guest result
@@ -58,13 +61,16 @@ echo "0 1" >"$out/counts" # until proven otherwise
 t0=$(date +%s)
 kos=$("$XPCPU_ROOT/scripts/build.sh" "$kver")
 [ -n "$kos" ] || die "the build made no .ko for $kver; check Kbuild"
+pkgroot=$XPCPU_OUT/pkg-$kver/root
+[ -d "$pkgroot" ] || pkgroot=""
 # shellcheck disable=SC2086
-"$XPCPU_ROOT/scripts/initramfs.sh" "$out/initramfs.cpio.gz" $kos
+XPCPU_INITRAMFS_EXTRA=$pkgroot "$XPCPU_ROOT/scripts/initramfs.sh" "$out/initramfs.cpio.gz" $kos
 t_build=$(($(date +%s) - t0))
 
 append="console=ttyS0 panic=-1 log_buf_len=8M printk.devkmsg=on xpcpu_mode=$mode"
 [ -z "${GUEST_TESTS:-}" ] || append+=" xpcpu_tests=${GUEST_TESTS// /,}"
 [ -z "${XPCPU_BENCH_ARGS:-}" ] || append+=" xpcpu_bench=${XPCPU_BENCH_ARGS// /,}"
+[ -z "$pkgroot" ] || append+=" xpcpu_pkg=1"
 [ -z "${XPCPU_APPEND:-}" ] || append+=" $XPCPU_APPEND"
 
 # Two NUMA nodes (xpcpu falls back to offset pointers), or one
