@@ -138,3 +138,28 @@ dmesg_since() {
 ctl_write() {
 	(echo "$*" >$XPCPU_DBG/ctl) 2>&1
 }
+
+# ctl_get KEY: a value from reading the ctl file ("key value" lines).
+ctl_get() {
+	v=$(awk -v k="$1" '$1 == k { print $2; exit }' $XPCPU_DBG/ctl)
+	[ -n "$v" ] || fail "ctl has no '$1'"
+	echo "$v"
+}
+
+# ctl_on CPU TEXT: write TEXT to the ctl file from a shell bound to CPU,
+# so that per-CPU caches see one CPU; prints the error, if any.
+ctl_on() {
+	c=$1
+	shift
+	taskset -c "$c" sh -c "echo '$*' >$XPCPU_DBG/ctl" 2>&1
+}
+
+# xpcpu_param NAME [VALUE]: read (or set) a writable xpcpu.ko parameter.
+xpcpu_param() {
+	if [ $# -eq 2 ]; then
+		echo "$2" >/sys/module/xpcpu/parameters/"$1" ||
+			fail "cannot set xpcpu parameter $1=$2"
+	else
+		cat /sys/module/xpcpu/parameters/"$1"
+	fi
+}
