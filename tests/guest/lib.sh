@@ -163,3 +163,18 @@ xpcpu_param() {
 		cat /sys/module/xpcpu/parameters/"$1"
 	fi
 }
+
+# check_areas_accounted: with the per-CPU caches drained (turned off and
+# on again), every live allocation is an area of some chunk and no chunk
+# holds more: the chunk lines' nr_alloc add up to nr_cur_alloc.  A leaked
+# or doubly freed area breaks it.
+check_areas_accounted() {
+	was=$(xpcpu_param caches)
+	xpcpu_param caches N
+	cur=$(stat_get nr_cur_alloc) || exit 1
+	sum=$(awk '$1 == "chunk" { for (i = 2; i < NF; i++) if ($i == "nr_alloc") s += $(i + 1) } END { print s + 0 }' $XPCPU_DBG/stats)
+	xpcpu_param caches "$was"
+	[ "$sum" = "$cur" ] ||
+		fail "the chunks hold $sum areas, but nr_cur_alloc is $cur (caches drained): an area leaked or was freed twice"
+	note "the chunks hold $sum areas = nr_cur_alloc"
+}

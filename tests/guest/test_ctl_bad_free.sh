@@ -32,5 +32,6 @@ expect_eq "nr_bad_free after $n bad frees" "$(stat_get nr_bad_free)" $((bad0 + n
 expect_eq "ctl areas (two per bad free)" "$(ctl_get areas)" $((2 * n))
 err=$(ctl_write "free all") || fail "free all: $err"
 expect_eq "nr_cur_alloc after free all" "$(stat_get nr_cur_alloc)" "$b_cur"
+check_areas_accounted
 unload_xpcpu
 pass

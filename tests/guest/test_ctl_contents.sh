@@ -34,10 +34,13 @@ reuse() {
 	note "cpu $1: $4 x alloc $2 $3 came back where the freed ones were, zeroed"
 }
 
-# mixed CPU: odd sizes between large alignments, holes, more areas.
+# mixed CPU: odd sizes between large alignments, sizes that fill a cache
+# class exactly (an area one word short overlaps its neighbour), holes,
+# more areas.
 mixed() {
 	for a in "4 4" "8 4096" "12 64" "100 256" "4 2048" "24 8" "36 128" \
-		"300 512" "4 1024" "2000 4096" "60 32" "8 16" "256 4096" "20 4"; do
+		"300 512" "4 1024" "2000 4096" "60 32" "8 16" "256 4096" "20 4" \
+		"80 16" "96 32" "112 16" "128 128" "192 64" "252 4" "64 64"; do
 		err=$(ctl_on "$1" "alloc $a 3") || fail "alloc $a 3 on cpu $1: $err"
 	done
 	err=$(ctl_on "$1" check) || fail "check after the mixed allocations: $err"
@@ -63,6 +66,7 @@ for caches in Y N; do
 done
 xpcpu_param caches Y
 expect_eq "nr_cur_alloc after the runs" "$(stat_get nr_cur_alloc)" "$b_cur"
+check_areas_accounted
 expect_eq "ctl areas after the runs" "$(ctl_get areas)" 0
 unload_xpcpu
 pass
