@@ -21,6 +21,14 @@
  * allocation that is never freed or a change of xpcpu's live count is a
  * failure.
  *
+ * One online CPU (the last) runs no stress but a watchdog: a hard-IRQ
+ * hrtimer that panics, with every CPU's backtrace if the guest sets
+ * kernel.panic_print=64, when a stress CPU has been inside one timer
+ * callback or one raw-locked or IRQs-off section for @watchdog_s seconds.
+ * A livelock with interrupts off on every CPU would otherwise hang the
+ * machine silently until the host gives up; this way it fails at once
+ * and says where.
+ *
  * The counts go to the kernel log, one line per CPU and a summary line
  * "xpcpu_rt_stress: PASS: ..." or "xpcpu_rt_stress: FAIL: ...".  Like
  * lib/test_vmalloc.c, init returns -EAGAIN after a clean run, so the
@@ -52,6 +60,10 @@ MODULE_PARM_DESC(seconds, "How long the kthreads allocate (default 3)");
 static unsigned int period_us = 200;
 module_param(period_us, uint, 0444);
 MODULE_PARM_DESC(period_us, "Period of each CPU's hard-IRQ hrtimer in microseconds (default 200)");
+
+static unsigned int watchdog_s = 10;
+module_param(watchdog_s, uint, 0444);
+MODULE_PARM_DESC(watchdog_s, "Panic when a CPU is stuck this long in a hard-IRQ or IRQs-off section; 0: no watchdog, every CPU runs the stress (default 10)");
 
 static unsigned int burst = 48;
 module_param(burst, uint, 0444);
@@ -92,6 +104,8 @@ struct rt_cpu {
 	struct task_struct *task;	/* the kthread */
 	unsigned int cpu;		/* where both run */
 	unsigned long deadline;		/* jiffies: the kthread stops */
+	u64 timer_since;		/* ns: the callback runs since; 0: not */
+	u64 thread_since;		/* ns: IRQs off in the thread since */
 	struct rnd_state rnd;		/* sizes; no lock, no entropy pool */
 	u32 next_tag;			/* pattern seeds */
 	/* counters, each written by one context of this CPU only */
@@ -110,6 +124,17 @@ struct rt_cpu {
 };
 
 static struct rt_cpu *rt_cpus;		/* by CPU id, nr_cpu_ids entries */
+static struct hrtimer rt_watchdog;	/* on rt_watch_cpu, hard IRQ */
+static int rt_watch_cpu = -1;		/* runs only the watchdog, or -1 */
+static bool rt_watch_stop;		/* the watchdog does not rearm */
+
+#define RT_WATCH_PERIOD_MS	100
+
+/* Mark the start (@on) and end of a section with interrupts off. */
+static void rt_mark(u64 *since, bool on)
+{
+	WRITE_ONCE(*since, on ? ktime_get_mono_fast_ns() ?: 1 : 0);
+}
 
 #define rt_err(rc, fmt, ...)						\
 do {									\
@@ -197,6 +222,7 @@ static void rt_alloc_raw_locked(struct rt_cpu *rc)
 
 	rt_request(rc, &a, &align);
 	raw_spin_lock_irqsave(&rc->lock, flags);
+	rt_mark(&rc->thread_since, true);
 	a.p = __xpcpu_alloc_gfp(a.size, align, GFP_ATOMIC);
 	if (a.p) {
 		rc->alloc_raw++;
@@ -208,6 +234,7 @@ static void rt_alloc_raw_locked(struct rt_cpu *rc)
 	} else {
 		rc->alloc_fail++;
 	}
+	rt_mark(&rc->thread_since, false);
 	raw_spin_unlock_irqrestore(&rc->lock, flags);
 }
 
@@ -219,6 +246,7 @@ static void rt_alloc_burst(struct rt_cpu *rc)
 	unsigned int i;
 
 	raw_spin_lock_irqsave(&rc->lock, flags);
+	rt_mark(&rc->thread_since, true);
 	for (i = 0; i < burst; i++) {
 		a.size = RT_BURST_SIZE;
 		a.p = __xpcpu_alloc_gfp(a.size, 64, GFP_ATOMIC);
@@ -233,6 +261,7 @@ static void rt_alloc_burst(struct rt_cpu *rc)
 			rc->freed_thread++;
 		}
 	}
+	rt_mark(&rc->thread_since, false);
 	raw_spin_unlock_irqrestore(&rc->lock, flags);
 }
 
@@ -244,6 +273,7 @@ static void rt_alloc_irqs_off(struct rt_cpu *rc)
 
 	rt_request(rc, &a, &align);
 	local_irq_disable();
+	rt_mark(&rc->thread_since, true);
 	a.p = __xpcpu_alloc_gfp(a.size, align, GFP_ATOMIC);
 	if (a.p) {
 		rc->alloc_irqoff++;
@@ -257,6 +287,7 @@ static void rt_alloc_irqs_off(struct rt_cpu *rc)
 	} else {
 		rc->alloc_fail++;
 	}
+	rt_mark(&rc->thread_since, false);
 	local_irq_enable();
 }
 
@@ -268,6 +299,7 @@ static enum hrtimer_restart rt_timer_fn(struct hrtimer *t)
 	unsigned int n = 0, i;
 	size_t align;
 
+	rt_mark(&rc->timer_since, true);
 	rc->timer_runs++;
 	if (!in_hardirq() || smp_processor_id() != rc->cpu)
 		rc->timer_not_hardirq++;
@@ -299,10 +331,56 @@ static enum hrtimer_restart rt_timer_fn(struct hrtimer *t)
 		rc->timer_alloc_fail++;
 	}
 
+	rt_mark(&rc->timer_since, false);
 	if (READ_ONCE(rc->stop))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, ns_to_ktime(period_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
+}
+
+/* A stress CPU stuck in one section, for how many ns, or 0. */
+static u64 rt_stuck_ns(const struct rt_cpu *rc, u64 now, const char **where)
+{
+	u64 t = READ_ONCE(rc->timer_since), h = READ_ONCE(rc->thread_since);
+	s64 limit = (s64)watchdog_s * NSEC_PER_SEC;
+
+	/* Signed: another CPU's clock read may be a little ahead of ours. */
+	if (t && (s64)(now - t) > limit) {
+		*where = "its hard-IRQ hrtimer callback (allocating and freeing)";
+		return now - t;
+	}
+	if (h && (s64)(now - h) > limit) {
+		*where = "its kthread's raw-locked or IRQs-off section (allocating or freeing)";
+		return now - h;
+	}
+	return 0;
+}
+
+/* The watchdog: a stress CPU that stopped making progress is a livelock. */
+static enum hrtimer_restart rt_watchdog_fn(struct hrtimer *t)
+{
+	u64 now = ktime_get_mono_fast_ns(), ns;
+	const char *where = NULL;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (cpu == rt_watch_cpu || !rt_cpus[cpu].task)
+			continue;
+		ns = rt_stuck_ns(&rt_cpus[cpu], now, &where);
+		if (ns)
+			panic("xpcpu_rt_stress: cpu %u stuck for %llu ms in %s: livelock\n",
+			      cpu, div_u64(ns, NSEC_PER_MSEC), where);
+	}
+	if (READ_ONCE(rt_watch_stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, ms_to_ktime(RT_WATCH_PERIOD_MS));
+	return HRTIMER_RESTART;
+}
+
+static void rt_watchdog_start(void *info)
+{
+	hrtimer_start(&rt_watchdog, ms_to_ktime(RT_WATCH_PERIOD_MS),
+		      HRTIMER_MODE_REL_PINNED_HARD);
 }
 
 static int rt_thread_fn(void *data)
@@ -386,9 +464,18 @@ static int rt_run(void)
 	bool ok = true;
 
 	xpcpu_get_stats(&st0);
+	if (watchdog_s && num_online_cpus() > 1) {
+		rt_watch_cpu = cpumask_last(cpu_online_mask);
+		hrtimer_init(&rt_watchdog, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+		rt_watchdog.function = rt_watchdog_fn;
+		smp_call_function_single(rt_watch_cpu, rt_watchdog_start, NULL,
+					 1);
+	}
 	for_each_online_cpu(cpu) {
 		struct rt_cpu *rc = &rt_cpus[cpu];
 
+		if (cpu == rt_watch_cpu)
+			continue;
 		raw_spin_lock_init(&rc->lock);
 		rc->cpu = cpu;
 		rc->deadline = deadline;
@@ -429,6 +516,10 @@ static int rt_run(void)
 		nr++;
 	}
 
+	if (rt_watch_cpu >= 0) {
+		WRITE_ONCE(rt_watch_stop, true);
+		hrtimer_cancel(&rt_watchdog);
+	}
 	xpcpu_get_stats(&st1);
 	if (st1.nr_cur_alloc != st0.nr_cur_alloc ||
 	    st1.nr_bad_free != st0.nr_bad_free) {
@@ -437,9 +528,10 @@ static int rt_run(void)
 		       st1.nr_bad_free);
 		ok = false;
 	}
-	pr_info("%s: %u CPUs for %u s (PREEMPT_RT %d): %lu allocated with GFP_ATOMIC, %lu freed in hard irq, %lu atomic failures (allowed), caches %s\n",
+	pr_info("%s: %u CPUs for %u s (PREEMPT_RT %d): %lu allocated with GFP_ATOMIC, %lu freed in hard irq, %lu atomic failures (allowed), caches %s, watchdog on cpu %d\n",
 		ok ? "PASS" : "FAIL", nr, seconds, IS_ENABLED(CONFIG_PREEMPT_RT),
-		allocs, irq_frees, fails, xpcpu_caches_on() ? "on" : "off");
+		allocs, irq_frees, fails, xpcpu_caches_on() ? "on" : "off",
+		rt_watch_cpu);
 	return ok ? 0 : -EIO;
 }
 
