@@ -10,6 +10,10 @@
 #                   preempt=full, then KUnit on 6.1 and 6.12; ends with
 #                   "N passed, M failed, K skipped"
 #   make kunit      the KUnit suites only (linux-source-6.1 and -6.12)
+#   make fuzz       fuzz the bitmap allocator in userspace (tests/fuzz;
+#                   FUZZ_SECONDS=N, default 60)
+#   make mutants    apply each known bug of scripts/mutants.txt in a scratch
+#                   copy and check that the tests catch it (scripts/mutants.sh)
 #   make bench      the benchmark (scripts/bench.sh; KVER=6.1|6.12)
 #   make check      checkpatch --strict and sparse/W=1 (advice)
 #   make style      checkpatch only
@@ -24,6 +28,7 @@
 #   make distclean  also remove the cache (KUnit build, kernel source)
 
 KVER ?= 6.1
+FUZZ_SECONDS ?= 60
 CACHE := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xpcpu
 
 # The running kernel's headers if there are any, else the 6.1 headers the
@@ -32,7 +37,7 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; else \
 	bash -c '. scripts/lib.sh && v=$$(kver_resolve 6.1) && echo /lib/modules/$$v/build'; fi)
 
-.PHONY: all modules clean distclean run test kunit bench check style deps help
+.PHONY: all modules clean distclean run test kunit fuzz mutants bench check style deps help
 .PHONY: install dkms-install dkms-remove
 
 all modules:
@@ -47,7 +52,13 @@ test:
 	scripts/test.sh
 
 kunit:
-	TEST_KVERS= TEST_PREEMPT_FULL= TEST_ONE_NODE= TEST_PKG_KVERS= scripts/test.sh
+	TEST_KVERS= TEST_PREEMPT_FULL= TEST_ONE_NODE= TEST_PKG_KVERS= SKIP_FUZZ=1 scripts/test.sh
+
+fuzz:
+	tests/fuzz/fuzz.sh $(FUZZ_SECONDS)
+
+mutants:
+	scripts/mutants.sh
 
 bench:
 	scripts/bench.sh full $(KVER)
@@ -72,10 +83,11 @@ dkms-remove:
 
 clean:
 	-[ ! -d "$(KDIR)/" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -s -C tests/fuzz clean
 	rm -rf out $(CACHE)/build $(CACHE)/snap
 
 distclean: clean
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '3,24s/^# \{0,1\}//p' Makefile
+	@sed -n '3,28s/^# \{0,1\}//p' Makefile

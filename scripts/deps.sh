@@ -5,7 +5,9 @@
 #
 # Installs (apt-get, Debian 12) only what is missing, so a second run is
 # fast and needs no network: the toolchain, QEMU, busybox-static, cpio,
-# sparse, pahole, gnuplot, linux-source-6.1, dkms (scripts/pkg.sh), and
+# sparse, pahole, gnuplot, linux-source-6.1, dkms (scripts/pkg.sh), clang
+# with libFuzzer and the sanitizers (libclang-rt-14-dev) and llvm
+# (coverage) for tests/fuzz, and
 # for each SPEC:
 #   6.1         Debian's linux-image-amd64 + linux-headers-amd64
 #   6.1-rt      Debian's PREEMPT_RT kernel: linux-image-rt-amd64 +
@@ -28,7 +30,7 @@ specs=("$@")
 
 base_pkgs=(make gcc libc6-dev git rsync xz-utils cpio gzip python3 bc flex bison
 	libelf-dev libssl-dev dwarves sparse kmod gnuplot-nox busybox-static
-	qemu-system-x86 linux-source-6.1 dkms)
+	qemu-system-x86 linux-source-6.1 dkms clang libclang-rt-14-dev llvm)
 
 command -v dpkg-query >/dev/null && command -v apt-get >/dev/null ||
 	die "this needs Debian 12 (dpkg and apt-get); install the packages listed in $0 by hand"

@@ -3,19 +3,21 @@
 #
 # scripts/test.sh - everything `make test` runs.
 #
-# Installs what is missing (scripts/deps.sh), checks the packaging on the
-# host for 6.1 and 6.12 (scripts/pkg.sh check: dkms build, make install,
-# client builds, modinfo; it stages what the guests' test_install loads),
-# runs the guest tests in QEMU
-# on each guest kernel (scripts/vm.sh test): Debian's 6.1 and 6.12, their
-# PREEMPT_RT builds 6.1-rt and 6.12-rt, and 6.1 once more with preempt=full
-# on the command line; then the KUnit suites on linux-source-6.1 and -6.12
-# (scripts/kunit.sh).  Keeps going after a failure so that one run shows
-# everything; prints a summary line per part and ends with one line
-# "N passed, M failed, K skipped" (guest results on every kernel plus
-# KUnit cases; a hang, a build failure, a kernel-log splat, a missing
-# suite counts as a failure; an optional kernel or tree that is not
-# installed counts as one skip) and exits non-zero if M > 0.
+# Installs what is missing (scripts/deps.sh), runs a bounded fuzz run of
+# the bitmap allocator in userspace (tests/fuzz/fuzz.sh, one result),
+# checks the packaging on the host for 6.1 and 6.12 (scripts/pkg.sh check:
+# dkms build, make install, client builds, modinfo; it stages what the
+# guests' test_install loads), runs the guest tests in QEMU on each guest
+# kernel (scripts/vm.sh test): Debian's 6.1 and 6.12, their PREEMPT_RT
+# builds 6.1-rt and 6.12-rt, and 6.1 once more with preempt=full on the
+# command line and on one NUMA node; then the KUnit suites on
+# linux-source-6.1 and -6.12 (scripts/kunit.sh).  Keeps going after a
+# failure so that one run shows everything; prints a summary line per part
+# and ends with one line "N passed, M failed, K skipped" (the fuzz run,
+# packaging checks, guest results on every kernel plus KUnit cases; a
+# hang, a build failure, a kernel-log splat, a missing suite counts as a
+# failure; an optional kernel or tree that is not installed counts as one
+# skip) and exits non-zero if M > 0.
 #
 # Usage: scripts/test.sh
 # Env:   TEST_KVERS   guest kernels (default "6.1 6.12 6.1-rt 6.12-rt";
@@ -29,6 +31,7 @@
 #                     runs on two NUMA nodes and again on one)
 #        GUEST_TESTS  which guest tests (globs, default all; see vm.sh)
 #        SKIP_KUNIT=1 guest tests only
+#        FUZZ_SECONDS the fuzz run's length (default 60); SKIP_FUZZ=1: none
 #        XPCPU_REV    test that commit instead of the working tree
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +52,7 @@ total_p=0
 total_f=0
 total_s=0
 summary=()
+fuzz_line=""
 add() { # add PART COUNTS_FILE SECONDS: COUNTS_FILE holds "PASSED FAILED [SKIPPED]"
 	local p=0 f=1 s=0
 	[ ! -s "$2" ] || read -r p f s <"$2"
@@ -85,6 +89,23 @@ guest() {
 		VM_EXPECT_REPORT=$expect "$XPCPU_ROOT/scripts/vm.sh" test "$spec" || true
 	add "$part" "$counts" $(($(date +%s) - t))
 }
+
+# fuzz: a bounded run of the bitmap allocator's fuzzer (tests/fuzz), one
+# result; its "fuzz: N executions in S s, ..." line goes into the summary.
+fuzz() {
+	local secs=${FUZZ_SECONDS:-60} dir=$XPCPU_OUT/fuzz t rc=0
+	mkdir -p "$dir"
+	t=$(date +%s)
+	"$(xpcpu_src_root)/tests/fuzz/fuzz.sh" "$secs" >"$dir/fuzz.out" 2>&1 || rc=$?
+	cat "$dir/fuzz.out"
+	fuzz_line=$(grep -E '^fuzz: ([0-9]+|\?) executions' "$dir/fuzz.out" | tail -n 1) || true
+	fuzz_line=${fuzz_line:-fuzz: no executions line (see $dir/fuzz.out)}
+	if [ "$rc" -eq 0 ]; then echo "1 0" >"$dir/counts"; else echo "0 1" >"$dir/counts"; fi
+	add "fuzz (bitmap allocator, ${secs} s)" "$dir/counts" $(($(date +%s) - t))
+}
+
+[ "${SKIP_FUZZ:-0}" = 1 ] || fuzz
+
 
 # pkg SPEC: the packaging checks on the host (scripts/pkg.sh check).
 pkg() {
@@ -143,5 +164,6 @@ done
 echo
 echo "=== make test summary ($(($(date +%s) - t0))s)"
 printf '    %s\n' "${summary[@]}"
+[ -z "$fuzz_line" ] || echo "    $fuzz_line"
 echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" -eq 0 ]

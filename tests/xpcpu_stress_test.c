@@ -7,7 +7,11 @@
  * (and pr_err() the first few); the case turns the counts into EXPECTs
  * after stopping them, then checks every live chunk and that nr_cur_alloc
  * is back at its baseline.  The workers are not bound to CPUs: a bound
- * kthread would keep a dying CPU from emptying.
+ * kthread would keep a dying CPU from emptying.  With migration on, every
+ * STRESS_MIGRATE_EVERY iterations a worker moves itself to each online
+ * CPU in turn (set_cpus_allowed_ptr()) and, on each, checks that
+ * xpcpu_get_ptr() of its live areas gives that CPU's copy, holding that
+ * CPU's pattern, until xpcpu_put_ptr().
  */
 #include <kunit/test.h>
 #include <linux/cpu.h>
@@ -22,6 +26,7 @@
 
 #define STRESS_MAX_LIVE		64	/* live areas per worker */
 #define STRESS_MAX_REPORTS	5	/* errors printed per worker */
+#define STRESS_MIGRATE_EVERY	16	/* iterations between migration rounds */
 
 struct stress_area {
 	u8 __xpcpu *p;			/* the area */
@@ -34,6 +39,7 @@ struct stress_worker {
 	int id;				/* index */
 	unsigned long deadline;		/* jiffies */
 	bool use_irqs_off;		/* also allocate/free with IRQs off */
+	bool migrate;			/* move between CPUs around get/put */
 	struct rnd_state rnd;		/* seeded stream */
 	struct stress_area area[STRESS_MAX_LIVE]; /* live areas */
 	int nr_live;			/* entries in area[] */
@@ -41,6 +47,7 @@ struct stress_worker {
 	unsigned long allocs;		/* allocations served */
 	unsigned long frees;		/* areas freed */
 	unsigned long bytes_checked;	/* bytes verified */
+	unsigned long migrations;	/* get/put pairs right after a move */
 	atomic_t errors;		/* problems found */
 };
 
@@ -164,6 +171,48 @@ static void stress_free(struct stress_worker *w, int idx)
 	w->frees++;
 }
 
+/*
+ * Move to @cpu, then check a get/put pair of every live area there: the
+ * pointer is @cpu's copy, with @cpu's pattern, and the task stays on @cpu
+ * until the put.
+ */
+static void stress_get_put_on(struct stress_worker *w, int cpu)
+{
+	int i, now;
+	u8 *mine;
+
+	if (set_cpus_allowed_ptr(current, cpumask_of(cpu)))
+		return;				/* went offline meanwhile */
+	for (i = 0; i < w->nr_live; i++) {
+		struct stress_area *a = &w->area[i];
+
+		mine = xpcpu_get_ptr(a->p);
+		now = smp_processor_id();
+		if (now != cpu)
+			stress_err(w, "on cpu %d after set_cpus_allowed_ptr(cpu %d)",
+				   now, cpu);
+		if (mine != xpcpu_ptr(a->p, now) ||
+		    mine[0] != pattern(a->tag, now, 0))
+			stress_err(w, "after a move to cpu %d, xpcpu_get_ptr(%p) is %p, not that CPU's copy %p",
+				   now, a->p, mine, xpcpu_ptr(a->p, now));
+		if (smp_processor_id() != now)
+			stress_err(w, "moved from cpu %d before xpcpu_put_ptr()",
+				   now);
+		xpcpu_put_ptr(a->p);
+		w->migrations++;
+	}
+}
+
+/* A round of moves: to every online CPU in turn, a get/put pair on each. */
+static void stress_migrate(struct stress_worker *w)
+{
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		stress_get_put_on(w, cpu);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+}
+
 static int stress_worker_fn(void *data)
 {
 	struct stress_worker *w = data;
@@ -171,6 +220,8 @@ static int stress_worker_fn(void *data)
 	while (!kthread_should_stop() && time_before(jiffies, w->deadline)) {
 		u32 r = xpcpu_test_rand(&w->rnd, 100);
 
+		if (w->migrate && !(w->iters % STRESS_MIGRATE_EVERY))
+			stress_migrate(w);
 		if (w->nr_live < STRESS_MAX_LIVE && (r < 55 || !w->nr_live))
 			stress_alloc(w);
 		else
@@ -215,7 +266,7 @@ static int toggle_caches(struct kunit *test, unsigned long deadline)
 }
 
 static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
-		       bool hotplug, bool toggle)
+		       bool hotplug, bool toggle, bool migrate)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
 	int nr = num_online_cpus(), i, cpu = -1, cycles = 0;
@@ -239,8 +290,10 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 		w[i].id = i;
 		w[i].deadline = deadline;
 		w[i].use_irqs_off = irqs_off;
+		w[i].migrate = migrate;
 		atomic_set(&w[i].errors, 0);
-		xpcpu_test_rnd_init(&w[i].rnd, (irqs_off << 8 | hotplug << 9) + i);
+		xpcpu_test_rnd_init(&w[i].rnd,
+				    (irqs_off << 8 | hotplug << 9 | migrate << 10) + i);
 		w[i].task = kthread_create(stress_worker_fn, &w[i],
 					   "xpcpu_stress/%d", i);
 		if (IS_ERR(w[i].task))
@@ -282,9 +335,11 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 
 	for (i = 0; i < nr; i++) {
 		kthread_stop(w[i].task);
-		kunit_info(test, "worker %d: %lu iterations, %lu allocs, %lu frees, %lu bytes verified",
+		kunit_info(test, "worker %d: %lu iterations, %lu allocs, %lu frees, %lu bytes verified, %lu get/put pairs after a move",
 			   i, w[i].iters, w[i].allocs, w[i].frees,
-			   w[i].bytes_checked);
+			   w[i].bytes_checked, w[i].migrations);
+		if (migrate)
+			KUNIT_EXPECT_GT(test, w[i].migrations, 0UL);
 		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&w[i].errors), 0,
 				    "worker %d (seed %llu)", i, seed);
 		KUNIT_EXPECT_GT(test, w[i].allocs, 0UL);
@@ -307,23 +362,29 @@ static void run_stress(struct kunit *test, unsigned int ms, bool irqs_off,
 
 static void xpcpu_test_stress_alloc_free_concurrent(struct kunit *test)
 {
-	run_stress(test, 2000, false, false, false);
+	run_stress(test, 2000, false, false, false, false);
 }
 
 static void xpcpu_test_stress_atomic_irqs_off_concurrent(struct kunit *test)
 {
-	run_stress(test, 1500, true, false, false);
+	run_stress(test, 1500, true, false, false, false);
+}
+
+/* Workers move between CPUs around get/put pairs under the same load. */
+static void xpcpu_test_stress_migrate_get_put(struct kunit *test)
+{
+	run_stress(test, 2000, true, false, false, true);
 }
 
 /* Caches turned off (drained) and on under a multi-CPU load. */
 static void xpcpu_test_stress_cache_toggle(struct kunit *test)
 {
-	run_stress(test, 2000, true, false, true);
+	run_stress(test, 2000, true, false, true, false);
 }
 
 static void xpcpu_test_stress_cpu_hotplug(struct kunit *test)
 {
-	run_stress(test, 4000, true, true, false);
+	run_stress(test, 4000, true, true, false, false);
 }
 
 static int xpcpu_stress_test_suite_init(struct kunit_suite *suite)
@@ -335,6 +396,7 @@ static int xpcpu_stress_test_suite_init(struct kunit_suite *suite)
 static struct kunit_case xpcpu_stress_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_stress_alloc_free_concurrent),
 	KUNIT_CASE(xpcpu_test_stress_atomic_irqs_off_concurrent),
+	KUNIT_CASE(xpcpu_test_stress_migrate_get_put),
 	KUNIT_CASE(xpcpu_test_stress_cache_toggle),
 	KUNIT_CASE(xpcpu_test_stress_cpu_hotplug),
 	{}

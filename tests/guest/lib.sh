@@ -138,3 +138,43 @@ dmesg_since() {
 ctl_write() {
 	(echo "$*" >$XPCPU_DBG/ctl) 2>&1
 }
+
+# ctl_get KEY: a value from reading the ctl file ("key value" lines).
+ctl_get() {
+	v=$(awk -v k="$1" '$1 == k { print $2; exit }' $XPCPU_DBG/ctl)
+	[ -n "$v" ] || fail "ctl has no '$1'"
+	echo "$v"
+}
+
+# ctl_on CPU TEXT: write TEXT to the ctl file from a shell bound to CPU,
+# so that per-CPU caches see one CPU; prints the error, if any.
+ctl_on() {
+	c=$1
+	shift
+	taskset -c "$c" sh -c "echo '$*' >$XPCPU_DBG/ctl" 2>&1
+}
+
+# xpcpu_param NAME [VALUE]: read (or set) a writable xpcpu.ko parameter.
+xpcpu_param() {
+	if [ $# -eq 2 ]; then
+		echo "$2" >/sys/module/xpcpu/parameters/"$1" ||
+			fail "cannot set xpcpu parameter $1=$2"
+	else
+		cat /sys/module/xpcpu/parameters/"$1"
+	fi
+}
+
+# check_areas_accounted: with the per-CPU caches drained (turned off and
+# on again), every live allocation is an area of some chunk and no chunk
+# holds more: the chunk lines' nr_alloc add up to nr_cur_alloc.  A leaked
+# or doubly freed area breaks it.
+check_areas_accounted() {
+	was=$(xpcpu_param caches)
+	xpcpu_param caches N
+	cur=$(stat_get nr_cur_alloc) || exit 1
+	sum=$(awk '$1 == "chunk" { for (i = 2; i < NF; i++) if ($i == "nr_alloc") s += $(i + 1) } END { print s + 0 }' $XPCPU_DBG/stats)
+	xpcpu_param caches "$was"
+	[ "$sum" = "$cur" ] ||
+		fail "the chunks hold $sum areas, but nr_cur_alloc is $cur (caches drained): an area leaked or was freed twice"
+	note "the chunks hold $sum areas = nr_cur_alloc"
+}

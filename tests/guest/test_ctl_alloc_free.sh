@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest test: /sys/kernel/debug/xpcpu/ctl (0200) allocations grow the
-# allocator by a chunk, are counted exactly in nr_cur_alloc, "free all"
+# Guest test: /sys/kernel/debug/xpcpu/ctl (0600) allocations grow the
+# allocator by a chunk, are counted exactly in nr_cur_alloc (and in ctl's
+# own "areas"), every area was aligned and zero when it came and still
+# holds its pattern on every CPU when all are live ("check"), "free all"
 # returns nr_cur_alloc to its baseline at once, and the balance work then
 # frees the extra chunk (nr_chunks back to baseline within 20 s; the
 # baseline includes the one spare empty chunk kept by design).
 . /tests/lib.sh
 
 load_xpcpu
-need_file $XPCPU_DBG/ctl 200
+need_file $XPCPU_DBG/ctl 600
 b_chunks=$(stat_get nr_chunks) || exit 1
 b_cur=$(stat_get nr_cur_alloc) || exit 1
 b_alloc=$(stat_get nr_alloc) || exit 1
@@ -32,6 +34,8 @@ done
 note "$total allocations made $chunks chunks"
 expect_eq "nr_cur_alloc after allocating" "$(stat_get nr_cur_alloc)" $((b_cur + total))
 expect_eq "nr_alloc after allocating" "$(stat_get nr_alloc)" $((b_alloc + total))
+expect_eq "ctl areas after allocating" "$(ctl_get areas)" $total
+err=$(ctl_write check) || fail "check of the $total live areas: $err"
 
 err=$(ctl_write "free all") || fail "free all: $err"
 expect_eq "nr_cur_alloc right after free all" "$(stat_get nr_cur_alloc)" "$b_cur"
