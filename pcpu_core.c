@@ -81,9 +81,11 @@
  * be taken in any context, hard interrupts and raw spinlocks included,
  * on PREEMPT_RT too; so nothing that sleeps or allocates happens under it.
  *
- * The chunk index (a maple tree from unit 0's range to the chunk) is
- * written only by chunk creation and destruction, from process context,
- * and read under RCU.  xpcpu_pool.grow_mutex serializes the creation of
+ * The chunk index (struct xpcpu_index, a sorted array of unit 0 ranges
+ * replaced as a whole) is written only by chunk creation and destruction,
+ * from process context under xpcpu_pool.index_mutex, and read under RCU
+ * without waiting for a writer, so also from a hard interrupt that
+ * interrupted one.  xpcpu_pool.grow_mutex serializes the creation of
  * chunks, which sleeps (page allocation, vmap()) and so runs outside the
  * lock.  A blocking allocation takes it only when no chunk can serve it
  * -- unlike pcpu_alloc_mutex, which every blocking allocation of the

@@ -10,7 +10,6 @@
 #include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
-#include <linux/maple_tree.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
@@ -25,7 +24,7 @@ static void xpcpu_balance_workfn(struct work_struct *work);
 struct xpcpu_pool xpcpu_pool = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(xpcpu_pool.lock),
 	.grow_mutex = __MUTEX_INITIALIZER(xpcpu_pool.grow_mutex),
-	.index = MTREE_INIT(xpcpu_pool.index, MT_FLAGS_USE_RCU),
+	.index_mutex = __MUTEX_INITIALIZER(xpcpu_pool.index_mutex),
 	.balance_work = __DELAYED_WORK_INITIALIZER(xpcpu_pool.balance_work,
 						   xpcpu_balance_workfn, 0),
 	.spare_chunks = 1,
@@ -170,6 +169,112 @@ static int xpcpu_chunk_take(struct xpcpu_chunk *chunk, size_t size,
 }
 
 /*
+ * The index (struct xpcpu_index): writers hold index_mutex and publish a
+ * new array; readers search whichever array they see.
+ */
+static struct xpcpu_index *xpcpu_index_get(void)
+{
+	return rcu_dereference_protected(xpcpu_pool.index,
+			lockdep_is_held(&xpcpu_pool.index_mutex));
+}
+
+/* The entry whose unit 0 range holds @addr, or -1. */
+static int xpcpu_index_find(const struct xpcpu_index *idx, unsigned long addr)
+{
+	int lo = 0, hi = idx ? idx->nr : 0, mid;
+
+	/* lo ends one past the last entry that starts at or below @addr. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (idx->ent[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || addr - idx->ent[lo - 1].start >= xpcpu_ai->unit_size)
+		return -1;
+	return lo - 1;
+}
+
+/* A copy of @old without its removed entries, with room for @extra more. */
+static struct xpcpu_index *xpcpu_index_copy(const struct xpcpu_index *old,
+					    int extra)
+{
+	int i, nr = old ? old->nr : 0;
+	struct xpcpu_index *idx;
+
+	idx = kmalloc(struct_size(idx, ent, nr + extra), GFP_KERNEL);
+	if (!idx)
+		return NULL;
+	idx->nr = 0;
+	for (i = 0; i < nr; i++)
+		if (old->ent[i].chunk)
+			idx->ent[idx->nr++] = old->ent[i];
+	return idx;
+}
+
+static void xpcpu_index_publish(struct xpcpu_index *old,
+				struct xpcpu_index *idx)
+{
+	lockdep_assert_held(&xpcpu_pool.index_mutex);
+	rcu_assign_pointer(xpcpu_pool.index, idx);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/*
+ * Put @chunk on the index.
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+static int xpcpu_index_add(struct xpcpu_chunk *chunk)
+{
+	unsigned long start = (unsigned long)chunk->base_addr;
+	struct xpcpu_index *old, *idx;
+	int i;
+
+	mutex_lock(&xpcpu_pool.index_mutex);
+	old = xpcpu_index_get();
+	idx = xpcpu_index_copy(old, 1);
+	if (!idx) {
+		mutex_unlock(&xpcpu_pool.index_mutex);
+		return -ENOMEM;
+	}
+	for (i = idx->nr; i > 0 && idx->ent[i - 1].start > start; i--)
+		idx->ent[i] = idx->ent[i - 1];
+	idx->ent[i].start = start;
+	idx->ent[i].chunk = chunk;
+	idx->nr++;
+	xpcpu_index_publish(old, idx);
+	mutex_unlock(&xpcpu_pool.index_mutex);
+	return 0;
+}
+
+/*
+ * Take the chunks on @list off the index.  Never fails: the entries are
+ * cleared in place first, and the array is compacted if memory allows.
+ * Context: process context.
+ */
+static void xpcpu_index_remove(struct list_head *list)
+{
+	struct xpcpu_index *old, *idx;
+	struct xpcpu_chunk *chunk;
+	int i;
+
+	mutex_lock(&xpcpu_pool.index_mutex);
+	old = xpcpu_index_get();
+	list_for_each_entry(chunk, list, list) {
+		i = xpcpu_index_find(old, (unsigned long)chunk->base_addr);
+		if (!WARN_ON_ONCE(i < 0 || old->ent[i].chunk != chunk))
+			WRITE_ONCE(old->ent[i].chunk, NULL);
+	}
+	idx = xpcpu_index_copy(old, 0);
+	if (idx)
+		xpcpu_index_publish(old, idx);
+	mutex_unlock(&xpcpu_pool.index_mutex);
+}
+
+/*
  * Put a new chunk on the index and a slot, and if @obj, take an area of
  * @size bytes at @align from it in the same hold of the lock, so that no
  * other allocation takes its room first.  The index comes first, from
@@ -179,12 +284,10 @@ static int xpcpu_chunk_take(struct xpcpu_chunk *chunk, size_t size,
 static int xpcpu_pool_link(struct xpcpu_chunk *chunk, size_t size,
 			   size_t align, struct xpcpu_cache_obj *obj)
 {
-	unsigned long base = (unsigned long)chunk->base_addr, flags;
+	unsigned long flags;
 	int ret;
 
-	ret = mtree_store_range(&xpcpu_pool.index, base,
-				base + xpcpu_ai->unit_size - 1, chunk,
-				GFP_KERNEL);
+	ret = xpcpu_index_add(chunk);
 	if (ret)
 		return ret;
 
@@ -252,15 +355,12 @@ static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size,
 static void xpcpu_pool_destroy_list(struct list_head *list)
 {
 	struct xpcpu_chunk *chunk, *tmp;
-	unsigned long base, flags;
+	unsigned long flags;
 
 	might_sleep();
 	if (list_empty(list))
 		return;
-	list_for_each_entry(chunk, list, list) {
-		base = (unsigned long)chunk->base_addr;
-		mtree_erase(&xpcpu_pool.index, base);
-	}
+	xpcpu_index_remove(list);
 	/* Per-CPU caches of the last chunk looked up must look again. */
 	atomic_long_inc(&xpcpu_pool.freed_gen);
 	synchronize_rcu();
@@ -377,7 +477,12 @@ static void xpcpu_chunk_released(struct xpcpu_chunk *chunk, int nr)
  */
 struct xpcpu_chunk *xpcpu_pool_lookup(void *addr)
 {
-	return mtree_load(&xpcpu_pool.index, (unsigned long)addr);
+	const struct xpcpu_index *idx;
+	int i;
+
+	idx = rcu_dereference_check(xpcpu_pool.index, rcu_read_lock_any_held());
+	i = xpcpu_index_find(idx, (unsigned long)addr);
+	return i < 0 ? NULL : READ_ONCE(idx->ent[i].chunk);
 }
 
 /**
@@ -850,7 +955,8 @@ void xpcpu_pool_exit(void)
 	xpcpu_pool_destroy_list(&to_free);
 	mutex_unlock(&xpcpu_pool.grow_mutex);
 
-	mtree_destroy(&xpcpu_pool.index);
+	/* Every chunk is off it now; lookups after exit find nothing. */
+	kfree(rcu_replace_pointer(xpcpu_pool.index, NULL, true));
 	kfree(xpcpu_pool.slots);
 	xpcpu_pool.slots = NULL;
 }

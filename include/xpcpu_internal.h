@@ -13,7 +13,6 @@
 #include <linux/cache.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
-#include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -123,6 +122,27 @@ struct xpcpu_pool_stats {
 };
 
 /*
+ * struct xpcpu_index - the chunks by unit 0 address, for free to find
+ * an area's chunk
+ *
+ * An array sorted by start address, replaced as a whole (copy, then
+ * rcu_assign_pointer()) when a chunk is added, so a lookup is a binary
+ * search that never waits for a writer: it runs in hard interrupts, also
+ * on the CPU whose writer it interrupted.  (A maple tree does not allow
+ * that: a reader that meets a node its own CPU's interrupted writer has
+ * marked dead retries until that writer resumes, which it never does.)
+ * Removal clears an entry's chunk in place and compacts when it can.
+ */
+struct xpcpu_index {
+	struct rcu_head rcu;
+	int nr;				/* entries */
+	struct xpcpu_index_entry {
+		unsigned long start;	/* unit 0's first byte */
+		struct xpcpu_chunk *chunk; /* NULL once removed */
+	} ent[];
+};
+
+/*
  * struct xpcpu_pool - every chunk, and what finds them
  *
  * lock is a raw spinlock so that allocation and free work under a raw
@@ -132,7 +152,8 @@ struct xpcpu_pool_stats {
 struct xpcpu_pool {
 	raw_spinlock_t lock;		/* slots, chunk maps, stats */
 	struct mutex grow_mutex;	/* creation/destruction; before lock */
-	struct maple_tree index;	/* unit 0 range -> chunk, RCU reads */
+	struct mutex index_mutex;	/* index updates; after grow_mutex */
+	struct xpcpu_index __rcu *index; /* unit 0 range -> chunk, RCU reads */
 	struct list_head *slots;	/* chunks by longest free run, lock */
 	int nr_slots;			/* slots; the last holds empty chunks */
 	struct xpcpu_chunk *first;	/* dynamic part of the first chunk */
