@@ -33,7 +33,7 @@
  * everything twice.  With churn_hold=1 (xpcpu) or 2 (the kernel) init runs
  * the churn workload on that allocator, keeps its live set and returns 0;
  * rmmod frees it.  Meanwhile a script reads how many pages the allocator
- * populated for it (scripts/guest/bench.sh).  modinfo lists the parameters.
+ * populated for it (scripts/guest/guest-bench.sh).  modinfo lists the parameters.
  */
 #include <linux/completion.h>
 #include <linux/cpumask.h>
