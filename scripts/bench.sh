@@ -52,7 +52,7 @@ mkdir -p "$out" "$dest"
 
 args=$mode
 for p in "${params[@]}"; do args+=",$p"; done
-log "running the $mode benchmark on $kver, $nodes NUMA node(s) (QEMU TCG; a full run takes about 20 minutes)"
+log "running the $mode benchmark on $kver, $nodes NUMA node(s) (QEMU TCG; a full run takes about 6 minutes)"
 rc=0
 XPCPU_VARIANT=${suffix#-} XPCPU_BENCH_ARGS=$args VM_TIMEOUT=${VM_TIMEOUT:-3600} \
 	"$XPCPU_ROOT/scripts/vm.sh" bench "$spec" >"$out/report.txt" 2>&1 || rc=$?
