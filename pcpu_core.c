@@ -83,7 +83,7 @@
  *
  * The chunk index (struct xpcpu_index, a sorted array of unit 0 ranges
  * replaced as a whole) is written only by chunk creation and destruction,
- * from process context under xpcpu_pool.index_mutex, and read under RCU
+ * from process context under xpcpu_pool.index.lock, and read under RCU
  * without waiting for a writer, so also from a hard interrupt that
  * interrupted one.  xpcpu_pool.grow_mutex serializes the creation of
  * chunks, which sleeps (page allocation, vmap()) and so runs outside the

@@ -24,7 +24,7 @@ static void xpcpu_balance_workfn(struct work_struct *work);
 struct xpcpu_pool xpcpu_pool = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(xpcpu_pool.lock),
 	.grow_mutex = __MUTEX_INITIALIZER(xpcpu_pool.grow_mutex),
-	.index_mutex = __MUTEX_INITIALIZER(xpcpu_pool.index_mutex),
+	.index.lock = __MUTEX_INITIALIZER(xpcpu_pool.index.lock),
 	.balance_work = __DELAYED_WORK_INITIALIZER(xpcpu_pool.balance_work,
 						   xpcpu_balance_workfn, 0),
 	.spare_chunks = 1,
@@ -169,13 +169,13 @@ static int xpcpu_chunk_take(struct xpcpu_chunk *chunk, size_t size,
 }
 
 /*
- * The index (struct xpcpu_index): writers hold index_mutex and publish a
+ * The index (struct xpcpu_index): writers hold root->lock and publish a
  * new array; readers search whichever array they see.
  */
-static struct xpcpu_index *xpcpu_index_get(void)
+static struct xpcpu_index *xpcpu_index_get(struct xpcpu_index_root *root)
 {
-	return rcu_dereference_protected(xpcpu_pool.index,
-			lockdep_is_held(&xpcpu_pool.index_mutex));
+	return rcu_dereference_protected(root->index,
+					 lockdep_is_held(&root->lock));
 }
 
 /* The entry whose unit 0 range holds @addr, or -1. */
@@ -213,31 +213,35 @@ static struct xpcpu_index *xpcpu_index_copy(const struct xpcpu_index *old,
 	return idx;
 }
 
-static void xpcpu_index_publish(struct xpcpu_index *old,
+static void xpcpu_index_publish(struct xpcpu_index_root *root,
+				struct xpcpu_index *old,
 				struct xpcpu_index *idx)
 {
-	lockdep_assert_held(&xpcpu_pool.index_mutex);
-	rcu_assign_pointer(xpcpu_pool.index, idx);
+	lockdep_assert_held(&root->lock);
+	rcu_assign_pointer(root->index, idx);
 	if (old)
 		kfree_rcu(old, rcu);
 }
 
-/*
- * Put @chunk on the index.
+/**
+ * xpcpu_index_add() - put a chunk on an index
+ * @root: the index
+ * @chunk: the chunk; its unit 0 range must overlap no other chunk's
+ *
  * Context: process context.
  * Return: 0 or -ENOMEM.
  */
-static int xpcpu_index_add(struct xpcpu_chunk *chunk)
+int xpcpu_index_add(struct xpcpu_index_root *root, struct xpcpu_chunk *chunk)
 {
 	unsigned long start = (unsigned long)chunk->base_addr;
 	struct xpcpu_index *old, *idx;
 	int i;
 
-	mutex_lock(&xpcpu_pool.index_mutex);
-	old = xpcpu_index_get();
+	mutex_lock(&root->lock);
+	old = xpcpu_index_get(root);
 	idx = xpcpu_index_copy(old, 1);
 	if (!idx) {
-		mutex_unlock(&xpcpu_pool.index_mutex);
+		mutex_unlock(&root->lock);
 		return -ENOMEM;
 	}
 	for (i = idx->nr; i > 0 && idx->ent[i - 1].start > start; i--)
@@ -245,24 +249,30 @@ static int xpcpu_index_add(struct xpcpu_chunk *chunk)
 	idx->ent[i].start = start;
 	idx->ent[i].chunk = chunk;
 	idx->nr++;
-	xpcpu_index_publish(old, idx);
-	mutex_unlock(&xpcpu_pool.index_mutex);
+	xpcpu_index_publish(root, old, idx);
+	mutex_unlock(&root->lock);
 	return 0;
 }
 
-/*
- * Take the chunks on @list off the index.  Never fails: the entries are
- * cleared in place first, and the array is compacted if memory allows.
+/**
+ * xpcpu_index_remove() - take chunks off an index
+ * @root: the index
+ * @list: the chunks, linked through their list field
+ *
+ * Never fails: the entries are cleared in place first, and the array is
+ * compacted if memory allows.  Lookups that started before may still
+ * return the chunks: wait for a grace period before freeing them.
+ *
  * Context: process context.
  */
-static void xpcpu_index_remove(struct list_head *list)
+void xpcpu_index_remove(struct xpcpu_index_root *root, struct list_head *list)
 {
 	struct xpcpu_index *old, *idx;
 	struct xpcpu_chunk *chunk;
 	int i;
 
-	mutex_lock(&xpcpu_pool.index_mutex);
-	old = xpcpu_index_get();
+	mutex_lock(&root->lock);
+	old = xpcpu_index_get(root);
 	list_for_each_entry(chunk, list, list) {
 		i = xpcpu_index_find(old, (unsigned long)chunk->base_addr);
 		if (!WARN_ON_ONCE(i < 0 || old->ent[i].chunk != chunk))
@@ -270,8 +280,44 @@ static void xpcpu_index_remove(struct list_head *list)
 	}
 	idx = xpcpu_index_copy(old, 0);
 	if (idx)
-		xpcpu_index_publish(old, idx);
-	mutex_unlock(&xpcpu_pool.index_mutex);
+		xpcpu_index_publish(root, old, idx);
+	mutex_unlock(&root->lock);
+}
+
+/**
+ * xpcpu_index_lookup() - the chunk whose unit 0 range holds an address
+ * @root: the index
+ * @addr: any address
+ *
+ * Never waits for a writer.
+ *
+ * Context: an RCU read-side section (interrupts off is one), which keeps
+ * what it returns alive.
+ * Return: the chunk, or NULL.
+ */
+struct xpcpu_chunk *xpcpu_index_lookup(struct xpcpu_index_root *root,
+				       unsigned long addr)
+{
+	const struct xpcpu_index *idx;
+	int i;
+
+	idx = rcu_dereference_check(root->index, rcu_read_lock_any_held());
+	i = xpcpu_index_find(idx, addr);
+	return i < 0 ? NULL : READ_ONCE(idx->ent[i].chunk);
+}
+
+/**
+ * xpcpu_index_destroy() - free an index's array
+ * @root: the index, which no reader may search any more
+ *
+ * Context: process context.
+ */
+void xpcpu_index_destroy(struct xpcpu_index_root *root)
+{
+	mutex_lock(&root->lock);
+	kfree(rcu_replace_pointer(root->index, NULL,
+				  lockdep_is_held(&root->lock)));
+	mutex_unlock(&root->lock);
 }
 
 /*
@@ -287,7 +333,7 @@ static int xpcpu_pool_link(struct xpcpu_chunk *chunk, size_t size,
 	unsigned long flags;
 	int ret;
 
-	ret = xpcpu_index_add(chunk);
+	ret = xpcpu_index_add(&xpcpu_pool.index, chunk);
 	if (ret)
 		return ret;
 
@@ -360,7 +406,7 @@ static void xpcpu_pool_destroy_list(struct list_head *list)
 	might_sleep();
 	if (list_empty(list))
 		return;
-	xpcpu_index_remove(list);
+	xpcpu_index_remove(&xpcpu_pool.index, list);
 	/* Per-CPU caches of the last chunk looked up must look again. */
 	atomic_long_inc(&xpcpu_pool.freed_gen);
 	synchronize_rcu();
@@ -477,12 +523,7 @@ static void xpcpu_chunk_released(struct xpcpu_chunk *chunk, int nr)
  */
 struct xpcpu_chunk *xpcpu_pool_lookup(void *addr)
 {
-	const struct xpcpu_index *idx;
-	int i;
-
-	idx = rcu_dereference_check(xpcpu_pool.index, rcu_read_lock_any_held());
-	i = xpcpu_index_find(idx, (unsigned long)addr);
-	return i < 0 ? NULL : READ_ONCE(idx->ent[i].chunk);
+	return xpcpu_index_lookup(&xpcpu_pool.index, (unsigned long)addr);
 }
 
 /**
@@ -956,7 +997,7 @@ void xpcpu_pool_exit(void)
 	mutex_unlock(&xpcpu_pool.grow_mutex);
 
 	/* Every chunk is off it now; lookups after exit find nothing. */
-	kfree(rcu_replace_pointer(xpcpu_pool.index, NULL, true));
+	xpcpu_index_destroy(&xpcpu_pool.index);
 	kfree(xpcpu_pool.slots);
 	xpcpu_pool.slots = NULL;
 }

@@ -143,6 +143,16 @@ struct xpcpu_index {
 };
 
 /*
+ * struct xpcpu_index_root - where the current array is, and its writers'
+ * lock (for the pool's index: taken inside grow_mutex, never under the
+ * pool lock)
+ */
+struct xpcpu_index_root {
+	struct mutex lock;		/* serializes writers */
+	struct xpcpu_index __rcu *index; /* the array readers search */
+};
+
+/*
  * struct xpcpu_pool - every chunk, and what finds them
  *
  * lock is a raw spinlock so that allocation and free work under a raw
@@ -152,8 +162,7 @@ struct xpcpu_index {
 struct xpcpu_pool {
 	raw_spinlock_t lock;		/* slots, chunk maps, stats */
 	struct mutex grow_mutex;	/* creation/destruction; before lock */
-	struct mutex index_mutex;	/* index updates; after grow_mutex */
-	struct xpcpu_index __rcu *index; /* unit 0 range -> chunk, RCU reads */
+	struct xpcpu_index_root index;	/* unit 0 range -> chunk */
 	struct list_head *slots;	/* chunks by longest free run, lock */
 	int nr_slots;			/* slots; the last holds empty chunks */
 	struct xpcpu_chunk *first;	/* dynamic part of the first chunk */
@@ -323,6 +332,11 @@ int xpcpu_cache_class_stats(unsigned int cpu, int idx,
 			    struct xpcpu_cache_class_stats *st);
 
 /* pcpu_pool.c: the chunks, their index and the balance work */
+int xpcpu_index_add(struct xpcpu_index_root *root, struct xpcpu_chunk *chunk);
+void xpcpu_index_remove(struct xpcpu_index_root *root, struct list_head *list);
+struct xpcpu_chunk *xpcpu_index_lookup(struct xpcpu_index_root *root,
+				       unsigned long addr);
+void xpcpu_index_destroy(struct xpcpu_index_root *root);
 extern struct xpcpu_pool xpcpu_pool;
 int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved);
 void xpcpu_pool_exit(void);

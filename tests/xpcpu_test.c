@@ -301,7 +301,7 @@ static void xpcpu_test_alloc_atomic_never_creates_chunk(struct kunit *test)
 	xpcpu_get_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 0ULL);
 	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_NOWAIT);
-	KUNIT_EXPECT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, p, NULL);
 	xpcpu_pool_balance(true);
 	xpcpu_get_stats(&st1);
 	KUNIT_EXPECT_EQ(test, st1.nr_created, st0.nr_created);
@@ -537,8 +537,8 @@ static void xpcpu_test_alloc_bad_input_null(struct kunit *test)
 	p = t_alloc(test, r->size, r->align, GFP_KERNEL);
 	q = t_alloc(test, r->size, r->align, GFP_NOWAIT);
 	xpcpu_get_stats(&st1);
-	KUNIT_EXPECT_NULL(test, p);
-	KUNIT_EXPECT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, p, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, q, NULL);
 	KUNIT_EXPECT_EQ(test, st1.nr_alloc, st0.nr_alloc);
 	KUNIT_EXPECT_EQ(test, st1.nr_chunks, st0.nr_chunks);
 	KUNIT_EXPECT_EQ(test, st1.nr_atomic_fail, st0.nr_atomic_fail);
@@ -783,7 +783,7 @@ static void xpcpu_test_trace_events_fire(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(tc->last_free), p);
 
 	/* A bad request fails; a bad free is no free event. */
-	KUNIT_EXPECT_NULL(test, t_alloc(test, 0, 4, GFP_KERNEL));
+	KUNIT_EXPECT_PTR_EQ(test, t_alloc(test, 0, 4, GFP_KERNEL), NULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tc->alloc_fail), 1);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tc->last_fail_size), (size_t)0);
 	xpcpu_free(p);
@@ -849,6 +849,72 @@ static int xpcpu_test_suite_init(struct kunit_suite *suite)
 	return 0;
 }
 
+/*
+ * The chunk index on fake chunks (only base_addr matters to it): chunks
+ * put on it out of address order, units one unit apart, are found by
+ * their first and last byte and by nothing between them; chunks taken
+ * off are not found any more, the others still are.
+ */
+static void xpcpu_test_index_lookup(struct kunit *test)
+{
+	static const int order[] = { 7, 3, 11, 0, 15, 8, 1, 12,
+				     5, 9, 14, 2, 6, 10, 4, 13 };
+	const unsigned long unit = xpcpu_ai->unit_size;
+	const unsigned long base = 0x100000000000UL;
+	struct xpcpu_index_root root = { .index = NULL };
+	struct xpcpu_chunk *fake[ARRAY_SIZE(order)];
+	LIST_HEAD(gone);
+	unsigned long start;
+	int i, n;
+
+	mutex_init(&root.lock);
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		fake[i] = kunit_kzalloc(test, sizeof(*fake[i]), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, fake[i]);
+		INIT_LIST_HEAD(&fake[i]->list);
+		/* Every other unit-sized range, in a shuffled order. */
+		fake[i]->base_addr = (void *)(base + 2 * unit * order[i]);
+		KUNIT_ASSERT_EQ(test, xpcpu_index_add(&root, fake[i]), 0);
+	}
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		start = (unsigned long)fake[i]->base_addr;
+		KUNIT_EXPECT_PTR_EQ(test, xpcpu_index_lookup(&root, start),
+				    fake[i]);
+		KUNIT_EXPECT_PTR_EQ(test,
+				    xpcpu_index_lookup(&root, start + unit - 1),
+				    fake[i]);
+		KUNIT_EXPECT_PTR_EQ(test,
+				    xpcpu_index_lookup(&root, start + unit), NULL);
+		KUNIT_EXPECT_PTR_EQ(test,
+				    xpcpu_index_lookup(&root, start - 1), NULL);
+	}
+	rcu_read_unlock();
+
+	for (i = 0; i < ARRAY_SIZE(order); i += 2)
+		list_add_tail(&fake[i]->list, &gone);
+	xpcpu_index_remove(&root, &gone);
+
+	rcu_read_lock();
+	for (i = n = 0; i < ARRAY_SIZE(order); i++) {
+		start = (unsigned long)fake[i]->base_addr;
+		if (i % 2 == 0) {
+			KUNIT_EXPECT_PTR_EQ(test,
+					    xpcpu_index_lookup(&root, start),
+					    NULL);
+			continue;
+		}
+		KUNIT_EXPECT_PTR_EQ(test,
+				    xpcpu_index_lookup(&root, start + unit / 2),
+				    fake[i]);
+		n++;
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, n, (int)ARRAY_SIZE(order) / 2);
+	xpcpu_index_destroy(&root);
+}
+
 static struct kunit_case xpcpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_debugfs_dir_exists),
 	KUNIT_CASE(xpcpu_test_alloc_zeroed_every_cpu),
@@ -876,6 +942,7 @@ static struct kunit_case xpcpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_free_null_ignored),
 	KUNIT_CASE(xpcpu_test_stats_count_alloc_free),
 	KUNIT_CASE(xpcpu_test_trace_events_fire),
+	KUNIT_CASE(xpcpu_test_index_lookup),
 	{}
 };
 
