@@ -8,6 +8,7 @@
  * gets a read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views()).
  */
 #include <linux/bitmap.h>
+#include <linux/bsearch.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
@@ -178,22 +179,27 @@ static struct xpcpu_index *xpcpu_index_get(struct xpcpu_index_root *root)
 					 lockdep_is_held(&root->lock));
 }
 
+/* __inline_bsearch() order: the address @key against an entry's range. */
+static int xpcpu_index_cmp(const void *key, const void *elt)
+{
+	unsigned long addr = *(const unsigned long *)key;
+	const struct xpcpu_index_entry *e = elt;
+
+	if (addr < e->start)
+		return -1;
+	return addr - e->start >= xpcpu_ai->unit_size;
+}
+
 /* The entry whose unit 0 range holds @addr, or -1. */
 static int xpcpu_index_find(const struct xpcpu_index *idx, unsigned long addr)
 {
-	int lo = 0, hi = idx ? idx->nr : 0, mid;
+	const struct xpcpu_index_entry *e;
 
-	/* lo ends one past the last entry that starts at or below @addr. */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (idx->ent[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo || addr - idx->ent[lo - 1].start >= xpcpu_ai->unit_size)
+	if (!idx)
 		return -1;
-	return lo - 1;
+	e = __inline_bsearch(&addr, idx->ent, idx->nr, sizeof(*e),
+			     xpcpu_index_cmp);
+	return e ? e - idx->ent : -1;
 }
 
 /* A copy of @old without its removed entries, with room for @extra more. */
