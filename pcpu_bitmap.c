@@ -21,6 +21,11 @@
 
 #include <xpcpu_bitmap.h>
 
+#ifdef CONFIG_XPCPU_KUNIT_TEST
+void (*xpcpu_bitmap_take_test_hook)(const struct xpcpu_bitmap *map, int bit,
+				    int end);
+#endif
+
 /**
  * xpcpu_bitmap_init() - allocate the maps of @nr_pages pages
  * @map: the bitmap to set up
@@ -429,16 +434,26 @@ static void xpcpu_map_update_hint_alloc(struct xpcpu_bitmap *map, int bit,
 /*
  * Mark [bit, bit + nr * bits) in use as @nr areas of @bits bits each, back
  * to back, and update the hints as for one area over the whole range.
+ *
+ * The lockless check of a free (xpcpu_bitmap_small_area_bits()) reads an
+ * area's alloc bit, then its bound bits; so the new bounds are published
+ * first and the alloc bits after an smp_wmb(), which pairs with the
+ * smp_rmb() there.  A reader that sees a new alloc bit sees the new
+ * bounds: a stale pointer into the middle of the new range finds its
+ * bound bit cleared and is rejected, where the reverse order let it see
+ * the new alloc bit with a stale bound of a freed area (two owners).
  */
 static void xpcpu_bitmap_take(struct xpcpu_bitmap *map, int bit, int bits,
 			      int nr)
 {
 	int end = bit + nr * bits, b, s, e, i;
 
-	bitmap_set(map->alloc_map, bit, end - bit);
 	bitmap_clear(map->bound_map, bit + 1, end - bit - 1);
 	for (i = 0; i <= nr; i++)
 		__set_bit(bit + i * bits, map->bound_map);
+	xpcpu_bitmap_take_hook(map, bit, end);
+	smp_wmb();	/* bounds before alloc bits: see above */
+	bitmap_set(map->alloc_map, bit, end - bit);
 
 	map->free_bytes -= xpcpu_bit_to_off(end - bit);
 	map->nr_alloc += nr;

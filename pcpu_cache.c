@@ -20,10 +20,13 @@
  * that claims the bit afterwards sees the area gone).
  *
  * Memory stays bounded and returnable: cache_objs areas per class and
- * cache_kb bytes per CPU at most; the reap work drains caches that were
+ * cache_kb KiB per CPU at most, counting the memory really held (an area
+ * of S bytes holds S bytes in every unit), and lowering cache_kb gives
+ * back what is beyond it at once; the reap work drains caches that were
  * idle for a period, and all of them when some chunk holds nothing but
- * cached areas; a CPU going down has its cache drained, a shrinker drains
- * them under memory pressure, and turning the caches off (or unloading)
+ * cached areas; a CPU going down has its cache drained, a shrinker gives
+ * back what reclaim asks for (largest classes first, one IPI per CPU that
+ * it empties), and turning the caches off (or unloading)
  * drains everything.
  *
  * Locking: a CPU's cache is touched only by that CPU with interrupts off
@@ -59,7 +62,7 @@ struct xpcpu_cache_class {
  * struct xpcpu_cache - the caches of one CPU
  */
 struct xpcpu_cache {
-	unsigned int bytes;		/* bytes per CPU cached, all classes */
+	unsigned long bytes;		/* bytes of one unit cached, all classes */
 	bool used;			/* touched since the last reap */
 	struct xpcpu_chunk *last_chunk;	/* the chunk of the last free */
 	unsigned long last_gen;		/* pool.freed_gen when it was found */
@@ -67,27 +70,52 @@ struct xpcpu_cache {
 	struct xpcpu_cache_obj objs[];	/* the classes' arrays, back to back */
 };
 
+/* Each CPU's caches: the per-CPU part of struct xpcpu_caches. */
 static DEFINE_PER_CPU(struct xpcpu_cache *, xpcpu_cache_pcp);
 
 /* Free finds a cached class's area end in one word of bound_map. */
 static_assert(XPCPU_CACHE_MAX_SIZE / XPCPU_MIN_ALLOC_SIZE <= BITS_PER_LONG);
 
-/* Caches in use: read with interrupts off, changed with every CPU drained. */
-static bool xpcpu_cache_on;
-/* Serializes turning the caches on and off, and their teardown. */
-static DEFINE_MUTEX(xpcpu_cache_mutex);
-static bool xpcpu_cache_ready;		/* set up, cache_mutex */
-static enum cpuhp_state xpcpu_cache_hp_state;
+/*
+ * struct xpcpu_caches - the caches' shared state
+ */
+struct xpcpu_caches {
+	bool on;			/* in use: read with interrupts off,
+					 * changed with every CPU drained */
+	bool ready;			/* set up; written under mutex, read
+					 * by the views after init */
+	struct mutex mutex;		/* on/off, reap, shrink, teardown */
+	enum cpuhp_state hp_state;	/* the CPU-dead callback */
+	struct delayed_work reap_work;	/* drains idle caches */
+	struct shrinker *shrinker;	/* drains under memory pressure */
+};
 
 static void xpcpu_cache_reap_workfn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(xpcpu_cache_reap_work, xpcpu_cache_reap_workfn);
+
+static struct xpcpu_caches xpcpu_caches = {
+	.mutex = __MUTEX_INITIALIZER(xpcpu_caches.mutex),
+	.reap_work = __DELAYED_WORK_INITIALIZER(xpcpu_caches.reap_work,
+						xpcpu_cache_reap_workfn, 0),
+};
 
 struct xpcpu_cache_params xpcpu_cache_params = {
-	.max_kb = 16,
+	.max_kb = XPCPU_CACHE_DEFAULT_KB,
 };
 
 /* Areas per class and CPU (parameter cache_objs), fixed at load. */
 unsigned int xpcpu_cache_objs __ro_after_init;
+
+/*
+ * The byte budget of one CPU's caches in bytes of one unit: cache_kb
+ * counts the memory really held, and a cached area of S bytes holds S
+ * bytes in every unit.
+ */
+static unsigned long xpcpu_cache_budget(void)
+{
+	unsigned long kb = READ_ONCE(xpcpu_cache_params.max_kb);
+
+	return (kb << 10) / xpcpu_ai->nr_units;
+}
 
 /* The class an area of @size bytes at unit offset @off belongs to, or -1. */
 static int xpcpu_area_class(int size, int off)
@@ -100,14 +128,42 @@ static int xpcpu_area_class(int size, int off)
 	return cls;
 }
 
+/*
+ * The caches' counters (struct xpcpu_cache_class), each bumped by its CPU
+ * with interrupts off: one helper per event.
+ */
+static inline void xpcpu_stat_cache_hit(struct xpcpu_cache_class *cls)
+{
+	cls->hits++;
+}
+
+static inline void xpcpu_stat_cache_miss(struct xpcpu_cache_class *cls)
+{
+	cls->misses++;
+}
+
+static inline void xpcpu_stat_cache_refill(struct xpcpu_cache_class *cls)
+{
+	cls->refills++;
+}
+
+static inline void xpcpu_stat_cache_flush(struct xpcpu_cache_class *cls)
+{
+	cls->flushes++;
+}
+
+static inline void xpcpu_stat_cache_shrink(void)
+{
+	atomic_long_inc(&xpcpu_cache_params.nr_shrinks);
+}
+
 /* Up to half a class, within what the byte budget leaves. */
 static int xpcpu_cache_batch(const struct xpcpu_cache *c, int size)
 {
-	unsigned int budget = READ_ONCE(xpcpu_cache_params.max_kb) << 10;
-	unsigned int room = budget > c->bytes ? (budget - c->bytes) / size : 0;
+	unsigned long budget = xpcpu_cache_budget();
+	unsigned long room = budget > c->bytes ? (budget - c->bytes) / size : 0;
 
-	return clamp_t(int, min(room, xpcpu_cache_objs / 2), 0,
-		       xpcpu_cache_objs);
+	return min_t(unsigned long, room, xpcpu_cache_objs / 2);
 }
 
 /*
@@ -127,7 +183,7 @@ static bool xpcpu_cache_refill(struct xpcpu_cache *c, int idx)
 	if (!nr)
 		return false;
 	cls->nr = nr;
-	cls->refills++;
+	xpcpu_stat_cache_refill(cls);
 	c->bytes += nr * size;
 	return true;
 }
@@ -146,7 +202,7 @@ static void xpcpu_cache_flush(struct xpcpu_cache *c, int idx, unsigned int nr)
 	xpcpu_pool_free_batch(cls->objs, nr, xpcpu_cache_class_size(idx));
 	cls->nr -= nr;
 	memmove(cls->objs, cls->objs + nr, cls->nr * sizeof(*cls->objs));
-	cls->flushes++;
+	xpcpu_stat_cache_flush(cls);
 	c->bytes -= nr * xpcpu_cache_class_size(idx);
 }
 
@@ -174,8 +230,8 @@ static void xpcpu_cache_drain_all(void)
 /* Keep the reap work coming while some cache may hold areas. */
 static void xpcpu_cache_reap_arm(void)
 {
-	if (!delayed_work_pending(&xpcpu_cache_reap_work))
-		queue_delayed_work(system_unbound_wq, &xpcpu_cache_reap_work,
+	if (!delayed_work_pending(&xpcpu_caches.reap_work))
+		queue_delayed_work(system_unbound_wq, &xpcpu_caches.reap_work,
 				   msecs_to_jiffies(XPCPU_CACHE_REAP_MS));
 }
 
@@ -199,17 +255,19 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 	struct xpcpu_cache *c;
 	unsigned long flags;
 	bool found = false;
+	u64 t0;
 
 	local_irq_save(flags);
-	if (!READ_ONCE(xpcpu_cache_on))
+	t0 = xpcpu_irqsoff_begin();
+	if (!READ_ONCE(xpcpu_caches.on))
 		goto out;
 	c = this_cpu_read(xpcpu_cache_pcp);
 	cls = &c->cls[idx];
 	c->used = true;
 	if (likely(cls->nr)) {
-		cls->hits++;
+		xpcpu_stat_cache_hit(cls);
 	} else {
-		cls->misses++;
+		xpcpu_stat_cache_miss(cls);
 		if (!xpcpu_cache_refill(c, idx))
 			goto out;
 		xpcpu_cache_reap_arm();
@@ -217,9 +275,10 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 	*obj = cls->objs[--cls->nr];
 	c->bytes -= xpcpu_cache_class_size(idx);
 	xpcpu_chunk_unclaim(obj->chunk, obj->off);
-	xpcpu_stats_alloc(size, is_atomic);
+	xpcpu_stat_alloc(size, is_atomic);
 	found = true;
 out:
+	xpcpu_irqsoff_end(t0);
 	local_irq_restore(flags);
 	return found;
 }
@@ -233,7 +292,7 @@ static bool xpcpu_cache_push(struct xpcpu_cache *c, int idx,
 			     struct xpcpu_chunk *chunk, int off)
 {
 	struct xpcpu_cache_class *cls = &c->cls[idx];
-	unsigned int budget = READ_ONCE(xpcpu_cache_params.max_kb) << 10;
+	unsigned long budget = xpcpu_cache_budget();
 	int size = xpcpu_cache_class_size(idx);
 
 	if (cls->nr == xpcpu_cache_objs || c->bytes + size > budget) {
@@ -260,7 +319,13 @@ static struct xpcpu_chunk *xpcpu_cache_lookup(struct xpcpu_cache *c,
 					      void *addr)
 {
 	struct xpcpu_chunk *chunk = c->last_chunk;
-	unsigned long gen = atomic_long_read(&xpcpu_pool.freed_gen);
+	/*
+	 * Acquire pairs with the smp_mb__before_atomic() before the bump in
+	 * xpcpu_pool_destroy_list(): once this CPU reads a generation, the
+	 * index it searches below no longer holds the chunks freed before
+	 * it.  A hint kept from an older generation is never trusted.
+	 */
+	unsigned long gen = atomic_long_read_acquire(&xpcpu_pool.freed_gen);
 
 	if (chunk && c->last_gen == gen &&
 	    (unsigned long)(addr - chunk->base_addr) < xpcpu_ai->unit_size)
@@ -289,11 +354,13 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp)
 {
 	struct xpcpu_chunk *chunk;
 	struct xpcpu_cache *c;
-	unsigned long flags;
 	int off, bit, bits, idx, ret = -EAGAIN;
+	unsigned long flags;
+	u64 t0;
 
 	local_irq_save(flags);
-	if (!READ_ONCE(xpcpu_cache_on))
+	t0 = xpcpu_irqsoff_begin();
+	if (!READ_ONCE(xpcpu_caches.on))
 		goto out;
 	c = this_cpu_read(xpcpu_cache_pcp);
 	chunk = xpcpu_cache_lookup(c, addr);
@@ -320,10 +387,11 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp)
 		ret = -EAGAIN;
 		goto out;
 	}
-	xpcpu_stats_free();
+	xpcpu_stat_free();
 	*base_addr = chunk->base_addr;
 	*offp = off;
 out:
+	xpcpu_irqsoff_end(t0);
 	local_irq_restore(flags);
 	return ret;
 }
@@ -352,8 +420,8 @@ static void xpcpu_cache_reap_workfn(struct work_struct *work)
 {
 	bool busy = false;
 
-	mutex_lock(&xpcpu_cache_mutex);
-	if (!READ_ONCE(xpcpu_cache_on))
+	mutex_lock(&xpcpu_caches.mutex);
+	if (!READ_ONCE(xpcpu_caches.on))
 		goto out;
 	on_each_cpu_cond(xpcpu_cache_idle, xpcpu_cache_drain_local, &busy,
 			 true);
@@ -364,7 +432,7 @@ static void xpcpu_cache_reap_workfn(struct work_struct *work)
 	if (busy)
 		xpcpu_cache_reap_arm();
 out:
-	mutex_unlock(&xpcpu_cache_mutex);
+	mutex_unlock(&xpcpu_caches.mutex);
 }
 
 /* A dead CPU's cache goes back to the pool. */
@@ -391,7 +459,7 @@ unsigned long xpcpu_cache_nr_cached(unsigned long *bytes)
 	unsigned int cpu;
 	int idx;
 
-	if (!xpcpu_cache_ready)
+	if (!xpcpu_caches.ready)
 		goto out;
 	for_each_possible_cpu(cpu) {
 		struct xpcpu_cache *c = per_cpu(xpcpu_cache_pcp, cpu);
@@ -421,7 +489,7 @@ int xpcpu_cache_class_stats(unsigned int cpu, int idx,
 	const struct xpcpu_cache_class *cls;
 
 	memset(st, 0, sizeof(*st));
-	if (xpcpu_cache_ready) {
+	if (xpcpu_caches.ready) {
 		cls = &per_cpu(xpcpu_cache_pcp, cpu)->cls[idx];
 		st->nr = READ_ONCE(cls->nr);
 		st->hits = READ_ONCE(cls->hits);
@@ -437,10 +505,10 @@ int xpcpu_cache_class_stats(unsigned int cpu, int idx,
  *
  * Context: process context.
  */
-void xpcpu_cache_reap_now(void)
+XPCPU_VISIBLE_IF_KUNIT void xpcpu_cache_reap_now(void)
 {
-	mod_delayed_work(system_unbound_wq, &xpcpu_cache_reap_work, 0);
-	flush_delayed_work(&xpcpu_cache_reap_work);
+	mod_delayed_work(system_unbound_wq, &xpcpu_caches.reap_work, 0);
+	flush_delayed_work(&xpcpu_caches.reap_work);
 }
 
 /**
@@ -450,10 +518,10 @@ void xpcpu_cache_reap_now(void)
  */
 void xpcpu_cache_drain_now(void)
 {
-	mutex_lock(&xpcpu_cache_mutex);
-	if (xpcpu_cache_ready)
+	mutex_lock(&xpcpu_caches.mutex);
+	if (xpcpu_caches.ready)
 		xpcpu_cache_drain_all();
-	mutex_unlock(&xpcpu_cache_mutex);
+	mutex_unlock(&xpcpu_caches.mutex);
 }
 
 /**
@@ -467,11 +535,11 @@ int xpcpu_cache_set_enabled(bool on)
 {
 	int ret = 0;
 
-	mutex_lock(&xpcpu_cache_mutex);
-	if (!xpcpu_cache_ready) {
+	mutex_lock(&xpcpu_caches.mutex);
+	if (!xpcpu_caches.ready) {
 		ret = -ENODEV;
-	} else if (on != READ_ONCE(xpcpu_cache_on)) {
-		WRITE_ONCE(xpcpu_cache_on, on);
+	} else if (on != READ_ONCE(xpcpu_caches.on)) {
+		WRITE_ONCE(xpcpu_caches.on, on);
 		/*
 		 * A CPU that saw the caches on is inside an interrupts-off
 		 * section; the drain IPI runs after it and sees them off.
@@ -479,7 +547,7 @@ int xpcpu_cache_set_enabled(bool on)
 		if (!on)
 			xpcpu_cache_drain_all();
 	}
-	mutex_unlock(&xpcpu_cache_mutex);
+	mutex_unlock(&xpcpu_caches.mutex);
 	return ret;
 }
 
@@ -490,7 +558,7 @@ int xpcpu_cache_set_enabled(bool on)
  */
 bool xpcpu_cache_enabled(void)
 {
-	return READ_ONCE(xpcpu_cache_on);
+	return READ_ONCE(xpcpu_caches.on);
 }
 
 static unsigned long xpcpu_shrink_count(struct shrinker *s,
@@ -499,39 +567,99 @@ static unsigned long xpcpu_shrink_count(struct shrinker *s,
 	return xpcpu_cache_nr_cached(NULL) ?: SHRINK_EMPTY;
 }
 
+/*
+ * Give back up to @nr of this CPU's cached areas, the largest classes
+ * first (they hold the most memory), the oldest areas of each.
+ * Return: how many went back.
+ */
+static unsigned long xpcpu_cache_shed(struct xpcpu_cache *c, unsigned long nr)
+{
+	unsigned long done = 0, n;
+	int idx;
+
+	lockdep_assert_irqs_disabled();
+	for (idx = XPCPU_CACHE_NR_CLASSES - 1; idx >= 0 && done < nr; idx--) {
+		n = min_t(unsigned long, c->cls[idx].nr, nr - done);
+		xpcpu_cache_flush(c, idx, n);
+		done += n;
+	}
+	return done;
+}
+
+/* What xpcpu_cache_shed_local() is asked for, and what it did. */
+struct xpcpu_shed_req {
+	unsigned long nr;		/* areas to give back */
+	unsigned long done;		/* areas given back */
+};
+
+static void xpcpu_cache_shed_local(void *info)
+{
+	struct xpcpu_shed_req *req = info;
+
+	req->done = xpcpu_cache_shed(this_cpu_read(xpcpu_cache_pcp), req->nr);
+}
+
+/*
+ * Give back about @nr cached areas: CPU by CPU, one IPI to each CPU that
+ * holds some, until @nr went back.  Context: process context, cache
+ * mutex held.  Return: how many went back.
+ */
+static unsigned long xpcpu_cache_shed_some(unsigned long nr)
+{
+	struct xpcpu_shed_req req;
+	unsigned long done = 0;
+	unsigned int cpu;
+
+	/*
+	 * No cpus_read_lock(): reclaim may run under the hotplug lock.  A
+	 * CPU that goes down meanwhile fails the IPI, and its teardown
+	 * drains its cache anyway.
+	 */
+	lockdep_assert_held(&xpcpu_caches.mutex);
+	for_each_online_cpu(cpu) {
+		if (done >= nr)
+			break;
+		/* A hint only: the IPI looks again on that CPU. */
+		if (!READ_ONCE(per_cpu(xpcpu_cache_pcp, cpu)->bytes))
+			continue;
+		req.nr = nr - done;
+		req.done = 0;
+		smp_call_function_single(cpu, xpcpu_cache_shed_local, &req, 1);
+		done += req.done;
+	}
+	return done;
+}
+
 static unsigned long xpcpu_shrink_scan(struct shrinker *s,
 				       struct shrink_control *sc)
 {
-	unsigned long before = xpcpu_cache_nr_cached(NULL), after;
+	unsigned long freed = 0;
 
-	if (!mutex_trylock(&xpcpu_cache_mutex))
+	if (!mutex_trylock(&xpcpu_caches.mutex))
 		return SHRINK_STOP;
-	if (READ_ONCE(xpcpu_cache_on))
-		xpcpu_cache_drain_all();
-	mutex_unlock(&xpcpu_cache_mutex);
-	after = xpcpu_cache_nr_cached(NULL);
-	atomic_long_inc(&xpcpu_cache_params.nr_shrinks);
-	return before > after ? before - after : 0;
+	if (READ_ONCE(xpcpu_caches.on))
+		freed = xpcpu_cache_shed_some(sc->nr_to_scan);
+	mutex_unlock(&xpcpu_caches.mutex);
+	xpcpu_stat_cache_shrink();
+	return freed ?: SHRINK_STOP;
 }
 
 /* shrinker_alloc() came with SHRINKER_ALLOCATED (6.7). */
 #ifdef SHRINKER_ALLOCATED
-static struct shrinker *xpcpu_shrinker;
-
 static int xpcpu_shrinker_register(void)
 {
-	xpcpu_shrinker = shrinker_alloc(0, "xpcpu-cache");
-	if (!xpcpu_shrinker)
+	xpcpu_caches.shrinker = shrinker_alloc(0, "xpcpu-cache");
+	if (!xpcpu_caches.shrinker)
 		return -ENOMEM;
-	xpcpu_shrinker->count_objects = xpcpu_shrink_count;
-	xpcpu_shrinker->scan_objects = xpcpu_shrink_scan;
-	shrinker_register(xpcpu_shrinker);
+	xpcpu_caches.shrinker->count_objects = xpcpu_shrink_count;
+	xpcpu_caches.shrinker->scan_objects = xpcpu_shrink_scan;
+	shrinker_register(xpcpu_caches.shrinker);
 	return 0;
 }
 
 static void xpcpu_shrinker_unregister(void)
 {
-	shrinker_free(xpcpu_shrinker);
+	shrinker_free(xpcpu_caches.shrinker);
 }
 #else
 static struct shrinker xpcpu_shrinker_s = {
@@ -542,6 +670,7 @@ static struct shrinker xpcpu_shrinker_s = {
 
 static int xpcpu_shrinker_register(void)
 {
+	xpcpu_caches.shrinker = &xpcpu_shrinker_s;
 	return register_shrinker(&xpcpu_shrinker_s, "xpcpu-cache");
 }
 
@@ -552,16 +681,55 @@ static void xpcpu_shrinker_unregister(void)
 #endif
 
 /**
- * xpcpu_cache_shrink() - what the shrinker does, for tests
+ * xpcpu_cache_shrink() - what the shrinker does when asked for @nr areas
+ * @nr: areas to give back (the shrinker's nr_to_scan)
  *
  * Context: process context.
  * Return: the number of areas it released.
  */
-unsigned long xpcpu_cache_shrink(void)
+XPCPU_VISIBLE_IF_KUNIT unsigned long xpcpu_cache_shrink(unsigned long nr)
 {
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL };
+	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = nr };
+	unsigned long freed = xpcpu_shrink_scan(NULL, &sc);
 
-	return xpcpu_shrink_scan(NULL, &sc);
+	return freed == SHRINK_STOP ? 0 : freed;
+}
+
+/* Bring this CPU's caches within the byte budget. */
+static void xpcpu_cache_fit_local(void *info)
+{
+	struct xpcpu_cache *c = this_cpu_read(xpcpu_cache_pcp);
+	unsigned long budget = xpcpu_cache_budget();
+	int idx;
+
+	for (idx = XPCPU_CACHE_NR_CLASSES - 1; idx >= 0 && c->bytes > budget;
+	     idx--)
+		xpcpu_cache_flush(c, idx, c->cls[idx].nr);
+}
+
+/**
+ * xpcpu_cache_set_max_kb() - set the caches' memory cap (cache_kb)
+ * @kb: KiB one CPU's caches may hold, counting every CPU's copy of the
+ *	areas; at most XPCPU_CACHE_MAX_KB
+ *
+ * Lowering the cap gives back, now, what each CPU holds beyond it.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL when @kb is too large.
+ */
+int xpcpu_cache_set_max_kb(unsigned long kb)
+{
+	unsigned long old;
+
+	if (kb > XPCPU_CACHE_MAX_KB)
+		return -EINVAL;
+	mutex_lock(&xpcpu_caches.mutex);
+	old = READ_ONCE(xpcpu_cache_params.max_kb);
+	WRITE_ONCE(xpcpu_cache_params.max_kb, kb);
+	if (kb < old && xpcpu_caches.ready && READ_ONCE(xpcpu_caches.on))
+		on_each_cpu(xpcpu_cache_fit_local, NULL, 1);
+	mutex_unlock(&xpcpu_caches.mutex);
+	return 0;
 }
 
 static void xpcpu_cache_free_all(void)
@@ -569,7 +737,7 @@ static void xpcpu_cache_free_all(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
-		kfree(per_cpu(xpcpu_cache_pcp, cpu));
+		kvfree(per_cpu(xpcpu_cache_pcp, cpu));
 		per_cpu(xpcpu_cache_pcp, cpu) = NULL;
 	}
 }
@@ -584,15 +752,16 @@ static void xpcpu_cache_free_all(void)
  */
 int xpcpu_cache_init(unsigned int objs, bool on)
 {
-	size_t size = struct_size_t(struct xpcpu_cache, objs,
-				    XPCPU_CACHE_NR_CLASSES * objs);
 	unsigned int cpu;
+	size_t size;
 	int idx, ret;
 
-	xpcpu_cache_objs = clamp(objs, 2U, 1024U);
+	xpcpu_cache_objs = clamp(objs, 2U, XPCPU_CACHE_MAX_OBJS);
+	size = struct_size_t(struct xpcpu_cache, objs,
+			     XPCPU_CACHE_NR_CLASSES * xpcpu_cache_objs);
 	for_each_possible_cpu(cpu) {
-		struct xpcpu_cache *c = kzalloc_node(size, GFP_KERNEL,
-						     cpu_to_node(cpu));
+		struct xpcpu_cache *c = kvzalloc_node(size, GFP_KERNEL,
+						      cpu_to_node(cpu));
 
 		if (!c) {
 			ret = -ENOMEM;
@@ -607,19 +776,19 @@ int xpcpu_cache_init(unsigned int objs, bool on)
 					NULL, xpcpu_cache_cpu_dead);
 	if (ret < 0)
 		goto err_free;
-	xpcpu_cache_hp_state = ret;
+	xpcpu_caches.hp_state = ret;
 	ret = xpcpu_shrinker_register();
 	if (ret)
 		goto err_remove_state;
 
-	mutex_lock(&xpcpu_cache_mutex);
-	xpcpu_cache_ready = true;
-	WRITE_ONCE(xpcpu_cache_on, on);
-	mutex_unlock(&xpcpu_cache_mutex);
+	mutex_lock(&xpcpu_caches.mutex);
+	xpcpu_caches.ready = true;
+	WRITE_ONCE(xpcpu_caches.on, on);
+	mutex_unlock(&xpcpu_caches.mutex);
 	return 0;
 
 err_remove_state:
-	cpuhp_remove_state_nocalls(xpcpu_cache_hp_state);
+	cpuhp_remove_state_nocalls(xpcpu_caches.hp_state);
 err_free:
 	xpcpu_cache_free_all();
 	return ret;
@@ -633,11 +802,11 @@ err_free:
 void xpcpu_cache_exit(void)
 {
 	xpcpu_cache_set_enabled(false);
-	mutex_lock(&xpcpu_cache_mutex);
-	xpcpu_cache_ready = false;
-	mutex_unlock(&xpcpu_cache_mutex);
-	cancel_delayed_work_sync(&xpcpu_cache_reap_work);
+	mutex_lock(&xpcpu_caches.mutex);
+	xpcpu_caches.ready = false;
+	mutex_unlock(&xpcpu_caches.mutex);
+	cancel_delayed_work_sync(&xpcpu_caches.reap_work);
 	xpcpu_shrinker_unregister();
-	cpuhp_remove_state_nocalls(xpcpu_cache_hp_state);
+	cpuhp_remove_state_nocalls(xpcpu_caches.hp_state);
 	xpcpu_cache_free_all();
 }

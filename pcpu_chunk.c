@@ -276,7 +276,7 @@ static const struct xpcpu_backend xpcpu_percpu_backend = {
  *
  * Return: the page, or NULL for a vmap-backend chunk.
  */
-struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk)
+XPCPU_VISIBLE_IF_KUNIT struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk)
 {
 	if (!xpcpu_backend->genuine || !chunk->pages)
 		return NULL;

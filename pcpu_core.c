@@ -52,24 +52,25 @@
  *	...
  *	xpcpu_free(hits);
  *
- * Files, each with one job, dependencies running down the list:
+ * Files, each with one job; a file calls only files below its own row
+ * (pcpu_main.c starts them all, in order):
  *
  *   pcpu_main.c         module init/exit and parameters; starts and stops
  *                       the parts below in order
+ *   pcpu_debugfs.c      /sys/kernel/debug/xpcpu: read-only views
  *   (this file)         this header and the exported API; validates
  *                       requests, zeroes new areas, traces
  *   pcpu_cache.c        per-CPU caches of small free areas in front of
- *                       the pool
+ *                       the pool (struct xpcpu_caches)
  *   pcpu_modules.c      client modules' static variables (reserved area)
- *   pcpu_pool.c         struct xpcpu_pool: lock, slot lists, the chunk
- *                       index, counters, the balance work, debugfs's view
+ *   pcpu_pool.c         struct xpcpu_pool: lock, slot lists, counters,
+ *                       grow/destroy, the balance work, debugfs's view
  *   pcpu_first_chunk.c  the layout by node and the first chunk
+ *   pcpu_index.c        address -> chunk: a sorted array under RCU
  *   pcpu_chunk.c        chunk metadata and lifetime through a memory
  *                       backend (struct xpcpu_backend), pointer encoding
  *   pcpu_bitmap.c       the bitmap allocator and hints of one chunk; no
  *                       memory code, so it also builds in userspace
- *   pcpu_debugfs.c      /sys/kernel/debug/xpcpu: a viewer over the pool's
- *                       view and the counter/ctl demo over the public API
  *   pcpu_static_{start,end}.c  markers around xpcpu's own DEFINE_XPCPU()s
  *
  * Synchronization rules:
@@ -99,7 +100,7 @@
  *
  * Per-CPU caches (pcpu_cache.c): areas of up to XPCPU_CACHE_MAX_SIZE bytes
  * come in size classes, and each CPU keeps up to cache_objs free areas per
- * class, cache_kb bytes in all.  Allocation of a class pops one with
+ * class, cache_kb KiB of memory in all (every unit's copy counted).  Allocation of a class pops one with
  * interrupts off and no lock; free finds the chunk in the index under RCU
  * and the area's size in bound_map without the lock (a live area's bits
  * do not change until it is freed), and pushes it.  A miss takes half a
@@ -114,12 +115,63 @@
  * idle caches and, when some chunk holds nothing but cached areas, all of
  * them; a shrinker drains them under memory pressure.
  *
+ * Bounded work with interrupts off: a search of the slots tries at most
+ * XPCPU_SCAN_BUDGET chunks that do not fit per hold of the pool lock, then
+ * goes to the slots whose chunks surely fit (xpcpu_alloc_from_slots());
+ * a blocking search drops the lock and goes on until every chunk was
+ * tried.  The views, the reap work's look for chunks only caches hold and
+ * the collection of decayed empty chunks walk the index under RCU or take
+ * the lock per chunk or per small batch.  What one hold does is
+ * independent of the number of chunks.
+ *
  * Non-blocking allocations (no __GFP_DIRECT_RECLAIM) never sleep and never
  * create a chunk: they are served from existing chunks, and a failure
  * schedules the balance work, which keeps spare_chunks empty chunks ready
  * and frees the empty chunks beyond those once they have stayed empty for
  * empty_decay_ms, so that a workload that frees and soon allocates again
  * (a batch, a burst) finds its chunks still there.
+ *
+ * Allocation contexts: everything allocated while grow_mutex is held --
+ * a chunk's pages, vmap()'s own allocations, the metadata, the index copy
+ * -- runs in memalloc_noio_save() scope (xpcpu_pool_grow()), whoever
+ * asked, the balance work included: a GFP_NOFS or GFP_NOIO caller may
+ * wait for grow_mutex while it holds a lock that FS or I/O reclaim needs,
+ * so the holder must never recurse into that reclaim.  mm/percpu.c
+ * narrows each request by current_gfp_context() and runs its balance
+ * work in NOIO scope, but a GFP_KERNEL request holding pcpu_alloc_mutex
+ * still reclaims through the FS while a GFP_NOFS one waits for it; here
+ * no holder does.  The index copy (pcpu_index.c), made under the index
+ * lock that growth takes inside grow_mutex, is allocated in the same
+ * scope, for destruction and module init too.  A caller's own scope
+ * narrows further, as always.  Non-blocking requests allocate nothing.
+ *
+ * Lockless pairs.  Each lockless read pairs with one write; each pair has
+ * a litmus test in the Linux-kernel memory model's format in
+ * tests/litmus/ with the outcome it forbids, tied to the code by
+ * scripts/litmus-check.py (run by make test):
+ *
+ *  - Area bounds before alloc bits (xpcpu-take-publish.litmus):
+ *    xpcpu_bitmap_take() writes the new bound bits, smp_wmb(), then the
+ *    alloc bits; xpcpu_bitmap_small_area_bits() reads the alloc bit,
+ *    smp_rmb(), then the bound bits.  A lockless free that sees an area's
+ *    alloc bit sees its bounds, so a stale pointer into a new area is
+ *    rejected, never taken for a smaller area of its own.
+ *  - Claim after give (xpcpu-claim-after-give.litmus): whoever gives an
+ *    area back clears its alloc bits, then lets its cached_map claim go
+ *    (smp_mb__before_atomic(), clear_bit()); a free claims with
+ *    test_and_set_bit() (fully ordered) and then checks the area again,
+ *    so it sees the area gone.  The claim makes the check exact: a live
+ *    area's bits cannot change while its start is claimed.
+ *  - Chunk index and freed_gen (xpcpu-freed-gen.litmus): destruction
+ *    removes the chunk from the index, smp_mb__before_atomic(), bumps
+ *    freed_gen, then waits for a grace period before freeing; the caches'
+ *    lookup reads freed_gen with acquire, then the index.  A hint stamped
+ *    with a generation never points to a chunk removed before it; a hint
+ *    with an older generation is not used.  The index itself is RCU:
+ *    rcu_assign_pointer() of a filled array, rcu_dereference() of it.
+ *  - Per-CPU cache arrays are touched only by their CPU with interrupts
+ *    off (or an IPI on it, or the hotplug teardown once it is dead): no
+ *    pair, no barrier.
  */
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
@@ -203,7 +255,7 @@ static int xpcpu_alloc_from_pool(size_t size, size_t align, int idx,
 	if (xpcpu_pool_alloc(area_size, area_align, gfp, obj))
 		return -ENOMEM;
 	local_irq_save(flags);
-	xpcpu_stats_alloc(size, is_atomic);
+	xpcpu_stat_alloc(size, is_atomic);
 	local_irq_restore(flags);
 	xpcpu_sample_max_alloc(xpcpu_nr_live());
 	return 0;
@@ -302,12 +354,12 @@ void xpcpu_free(void __xpcpu *ptr)
 		ret = xpcpu_pool_free(addr, &base_addr, &off);
 		local_irq_save(flags);
 		if (ret >= 0)
-			xpcpu_stats_free();
+			xpcpu_stat_free();
 		local_irq_restore(flags);
 	}
 	if (ret < 0) {
 		local_irq_save(flags);
-		xpcpu_stats_bad_free();
+		xpcpu_stat_bad_free();
 		local_irq_restore(flags);
 		pr_warn_ratelimited("%s(%p) from %pS: %s; ignored\n",
 				    __func__, ptr, (void *)_RET_IP_,

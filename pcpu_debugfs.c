@@ -144,7 +144,7 @@ static void xpcpu_show_caches(struct seq_file *m)
 	unsigned int cpu;
 	int idx, size;
 
-	seq_printf(m, "Caches: %s, %u areas per class, %u KiB per CPU\n",
+	seq_printf(m, "Caches: %s, %u areas per class, %lu KiB per CPU\n",
 		   xpcpu_cache_enabled() ? "on" : "off", xpcpu_cache_objs,
 		   READ_ONCE(xpcpu_cache_params.max_kb));
 	for_each_possible_cpu(cpu) {

@@ -47,6 +47,14 @@ static int xpcpu_fill_groups(struct xpcpu_alloc_info *ai)
 	return unit;
 }
 
+
+/*
+ * The layout every chunk shares: built by xpcpu_build_alloc_info(), set
+ * by the backend (xpcpu_layout_init()), published here with the first
+ * chunk and fixed from then on; everything below pcpu_main.c reads it.
+ */
+const struct xpcpu_alloc_info *xpcpu_ai __ro_after_init;
+
 /**
  * xpcpu_build_alloc_info() - lay out one unit per possible CPU, by node
  * @static_size: bytes of xpcpu's own static variables
@@ -100,7 +108,7 @@ err_free:
  * xpcpu_free_alloc_info() - free an alloc info
  * @ai: the alloc info, or NULL
  */
-void xpcpu_free_alloc_info(struct xpcpu_alloc_info *ai)
+void xpcpu_free_alloc_info(const struct xpcpu_alloc_info *ai)
 {
 	if (!ai)
 		return;
@@ -120,7 +128,8 @@ void xpcpu_free_alloc_info(struct xpcpu_alloc_info *ai)
  *
  * Populates the first chunk like any other, hides its static and
  * reserved areas from the dynamic allocator, copies xpcpu's own static
- * templates into every unit and points __xpcpu_delta at them.
+ * templates into every unit and points __xpcpu_delta at them; then
+ * publishes @ai as xpcpu_ai, the layout everything else reads.
  *
  * Context: module init, after xpcpu_layout_init().
  * Return: 0 or -ENOMEM.
@@ -156,6 +165,7 @@ int xpcpu_first_chunk_create(const struct xpcpu_alloc_info *ai,
 				__xpcpu_end - __xpcpu_start);
 	WRITE_ONCE(__xpcpu_delta,
 		   (unsigned long)statics - (unsigned long)__xpcpu_start);
+	xpcpu_ai = ai;
 
 	*firstp = first;
 	*reservedp = reserved;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xpcpu.ko's init and exit, and its parameters.  Init builds the layout,
- * chooses the memory backend, creates the first chunk, starts the pool
- * and then debugfs; exit stops them in the opposite order.  The design
- * is in pcpu_core.c.
+ * chooses the pointer mode and memory backend, creates the first chunk,
+ * starts the pool, then the per-CPU caches, then debugfs; exit stops them
+ * in the opposite order, releasing client modules' static areas before
+ * the pool.  The design is in pcpu_core.c.
  */
 #include <linux/cache.h>
 #include <linux/init.h>
@@ -13,9 +14,6 @@
 #include <linux/sysfs.h>
 
 #include <xpcpu_internal.h>
-
-/* The layout every chunk shares, fixed at load. */
-struct xpcpu_alloc_info *xpcpu_ai __ro_after_init;
 
 static unsigned int reserved_size = 8 << 10;
 module_param(reserved_size, uint, 0444);
@@ -68,8 +66,27 @@ static unsigned int cache_objs = 32;
 module_param(cache_objs, uint, 0444);
 MODULE_PARM_DESC(cache_objs, "Free areas a CPU caches per size class, at most (2-1024, default 32)");
 
-module_param_named(cache_kb, xpcpu_cache_params.max_kb, uint, 0644);
-MODULE_PARM_DESC(cache_kb, "KiB per CPU that one CPU's caches hold, at most (default 16)");
+static int xpcpu_param_set_cache_kb(const char *val,
+				    const struct kernel_param *kp)
+{
+	unsigned long kb;
+	int ret;
+
+	ret = kstrtoul(val, 0, &kb);
+	return ret ?: xpcpu_cache_set_max_kb(kb);
+}
+
+static int xpcpu_param_get_cache_kb(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(xpcpu_cache_params.max_kb));
+}
+
+static const struct kernel_param_ops xpcpu_cache_kb_ops = {
+	.set = xpcpu_param_set_cache_kb,
+	.get = xpcpu_param_get_cache_kb,
+};
+module_param_cb(cache_kb, &xpcpu_cache_kb_ops, NULL, 0644);
+MODULE_PARM_DESC(cache_kb, "KiB of memory one CPU's caches may hold, every CPU's copy of an area counted; lowering it gives back the excess (0-1048576, default 64)");
 
 static char *pointers = "auto";
 module_param(pointers, charp, 0444);
@@ -123,7 +140,6 @@ static int __init xpcpu_init(void)
 				    dynamic_size);
 	if (!ai)
 		return -ENOMEM;
-	xpcpu_ai = ai;
 	ret = xpcpu_choose_pointers(ai, &genuine);
 	if (ret)
 		goto err_free_ai;

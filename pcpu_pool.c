@@ -1,24 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The pool: every chunk, the slot lists that order them by their longest
- * free run, the index that maps an address to its chunk, the counters,
- * and the balance work that keeps spare chunks ready and frees the empty
- * ones that stayed empty.  Allocation walks the slots from the first that
- * can fit a request; free finds the chunk through the index.  debugfs
- * gets a read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views()).
+ * free run, the counters, chunk growth and destruction, and the balance
+ * work that keeps spare chunks ready and frees the empty ones that stayed
+ * empty.  Allocation walks the slots from the first that can fit a
+ * request, with a bounded number of misses per hold of the lock; free
+ * finds the chunk through the index (pcpu_index.c).  debugfs gets a
+ * read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views()).
  */
 #include <linux/bitmap.h>
-#include <linux/bsearch.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include <xpcpu_internal.h>
 #include <xpcpu_trace.h>
+
+#ifdef XPCPU_DEBUG_IRQSOFF
+struct xpcpu_irqsoff_stats xpcpu_irqsoff;
+#endif
 
 static void xpcpu_balance_workfn(struct work_struct *work);
 
@@ -33,34 +38,88 @@ struct xpcpu_pool xpcpu_pool = {
 };
 
 /*
- * Counters, after mm/percpu-internal.h's pcpu_stats_*() helpers: every
- * change of xpcpu_pool.stats goes through one of these, under the lock.
+ * The pool lock: a raw spinlock held with interrupts off, for bitmap work
+ * only.  Debug builds time every hold (xpcpu_irqsoff_*()).
  */
-static inline void xpcpu_stats_area_take(int nr)
+static unsigned long xpcpu_pool_lock(void)
+	__acquires(&xpcpu_pool.lock)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	xpcpu_pool.hold_t0 = xpcpu_irqsoff_begin();
+	return flags;
+}
+
+static void xpcpu_pool_unlock(unsigned long flags)
+	__releases(&xpcpu_pool.lock)
+{
+	xpcpu_irqsoff_end(xpcpu_pool.hold_t0);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+}
+
+/*
+ * Counters, after mm/percpu-internal.h's pcpu_stats_*() helpers: every
+ * change of xpcpu_pool.stats goes through one of these, named for the
+ * event, under the lock.
+ */
+static inline void xpcpu_stat_areas_taken(int nr)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
 	xpcpu_pool.stats.nr_areas += nr;
 }
 
-static inline void xpcpu_stats_area_release(int nr)
+static inline void xpcpu_stat_areas_released(int nr)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
 	xpcpu_pool.stats.nr_areas -= nr;
 }
 
-static inline void xpcpu_stats_chunk_link(void)
+/* @chunk joined the pool: made by xpcpu_pool_grow() unless the first. */
+static inline void xpcpu_stat_chunk_linked(const struct xpcpu_chunk *chunk)
 {
 	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
 
 	lockdep_assert_held(&xpcpu_pool.lock);
 	st->nr_chunks++;
 	st->nr_max_chunks = max(st->nr_max_chunks, st->nr_chunks);
+	if (!chunk->is_first)
+		st->nr_created++;
 }
 
-static inline void xpcpu_stats_chunk_unlink(void)
+/* @chunk left the pool for good: it is destroyed next, unless the first. */
+static inline void xpcpu_stat_chunk_unlinked(const struct xpcpu_chunk *chunk)
+{
+	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	st->nr_chunks--;
+	if (!chunk->is_first)
+		st->nr_destroyed++;
+}
+
+static inline void xpcpu_stat_chunk_emptied(void)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.nr_chunks--;
+	xpcpu_pool.stats.nr_empty_chunks++;
+}
+
+static inline void xpcpu_stat_chunk_unemptied(void)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_empty_chunks--;
+}
+
+static inline void xpcpu_stat_atomic_fail(void)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_atomic_fail++;
+}
+
+static inline void xpcpu_stat_reserved(int bytes)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.reserved_used += bytes;
 }
 
 /* Slot of a chunk whose longest free run is @size bytes. */
@@ -77,7 +136,7 @@ static int xpcpu_size_to_slot(int size)
  *
  * Return: 0 for a full chunk, the last slot for an empty one.
  */
-int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk)
+XPCPU_VISIBLE_IF_KUNIT int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk)
 {
 	int contig = chunk->map.chunk_md.contig_hint;
 
@@ -112,7 +171,7 @@ static void xpcpu_chunk_relocate(struct xpcpu_chunk *chunk)
 static void xpcpu_chunk_became_empty(struct xpcpu_chunk *chunk)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.nr_empty_chunks++;
+	xpcpu_stat_chunk_emptied();
 	chunk->empty_since = jiffies;
 }
 
@@ -154,176 +213,19 @@ static int xpcpu_chunk_take(struct xpcpu_chunk *chunk, size_t size,
 	if (bit < 0)
 		return -ENOSPC;
 	if (was_empty) {
-		xpcpu_pool.stats.nr_empty_chunks--;
+		xpcpu_stat_chunk_unemptied();
 		if (spare && xpcpu_pool.stats.nr_empty_chunks <
 		    READ_ONCE(xpcpu_pool.spare_chunks))
 			xpcpu_balance_queue(true);
 	}
 	xpcpu_chunk_relocate(chunk);
-	xpcpu_stats_area_take(nr);
+	xpcpu_stat_areas_taken(nr);
 	obj->chunk = chunk;
 	obj->off = xpcpu_bit_to_off(bit);
 	/* Pages come zeroed; what was never taken still is. */
 	obj->fresh = obj->off >= chunk->fresh_off;
 	chunk->fresh_off = max_t(int, chunk->fresh_off, obj->off + nr * size);
 	return 0;
-}
-
-/*
- * The index (struct xpcpu_index): writers hold root->lock and publish a
- * new array; readers search whichever array they see.
- */
-static struct xpcpu_index *xpcpu_index_get(struct xpcpu_index_root *root)
-{
-	return rcu_dereference_protected(root->index,
-					 lockdep_is_held(&root->lock));
-}
-
-/* __inline_bsearch() order: the address @key against an entry's range. */
-static int xpcpu_index_cmp(const void *key, const void *elt)
-{
-	unsigned long addr = *(const unsigned long *)key;
-	const struct xpcpu_index_entry *e = elt;
-
-	if (addr < e->start)
-		return -1;
-	return addr - e->start >= xpcpu_ai->unit_size;
-}
-
-/* The entry whose unit 0 range holds @addr, or -1. */
-static int xpcpu_index_find(const struct xpcpu_index *idx, unsigned long addr)
-{
-	const struct xpcpu_index_entry *e;
-
-	if (!idx)
-		return -1;
-	e = __inline_bsearch(&addr, idx->ent, idx->nr, sizeof(*e),
-			     xpcpu_index_cmp);
-	return e ? e - idx->ent : -1;
-}
-
-/* A copy of @old without its removed entries, with room for @extra more. */
-static struct xpcpu_index *xpcpu_index_copy(const struct xpcpu_index *old,
-					    int extra)
-{
-	int i, nr = old ? old->nr : 0;
-	struct xpcpu_index *idx;
-
-	idx = kmalloc(struct_size(idx, ent, nr + extra), GFP_KERNEL);
-	if (!idx)
-		return NULL;
-	idx->nr = 0;
-	for (i = 0; i < nr; i++)
-		if (old->ent[i].chunk)
-			idx->ent[idx->nr++] = old->ent[i];
-	return idx;
-}
-
-static void xpcpu_index_publish(struct xpcpu_index_root *root,
-				struct xpcpu_index *old,
-				struct xpcpu_index *idx)
-{
-	lockdep_assert_held(&root->lock);
-	rcu_assign_pointer(root->index, idx);
-	if (old)
-		kfree_rcu(old, rcu);
-}
-
-/**
- * xpcpu_index_add() - put a chunk on an index
- * @root: the index
- * @chunk: the chunk; its unit 0 range must overlap no other chunk's
- *
- * Context: process context.
- * Return: 0 or -ENOMEM.
- */
-int xpcpu_index_add(struct xpcpu_index_root *root, struct xpcpu_chunk *chunk)
-{
-	unsigned long start = (unsigned long)chunk->base_addr;
-	struct xpcpu_index *old, *idx;
-	int i;
-
-	mutex_lock(&root->lock);
-	old = xpcpu_index_get(root);
-	idx = xpcpu_index_copy(old, 1);
-	if (!idx) {
-		mutex_unlock(&root->lock);
-		return -ENOMEM;
-	}
-	for (i = idx->nr; i > 0 && idx->ent[i - 1].start > start; i--)
-		idx->ent[i] = idx->ent[i - 1];
-	idx->ent[i].start = start;
-	idx->ent[i].chunk = chunk;
-	idx->nr++;
-	xpcpu_index_publish(root, old, idx);
-	mutex_unlock(&root->lock);
-	return 0;
-}
-
-/**
- * xpcpu_index_remove() - take chunks off an index
- * @root: the index
- * @list: the chunks, linked through their list field
- *
- * Never fails: the entries are cleared in place first, and the array is
- * compacted if memory allows.  Lookups that started before may still
- * return the chunks: wait for a grace period before freeing them.
- *
- * Context: process context.
- */
-void xpcpu_index_remove(struct xpcpu_index_root *root, struct list_head *list)
-{
-	struct xpcpu_index *old, *idx;
-	struct xpcpu_chunk *chunk;
-	int i;
-
-	mutex_lock(&root->lock);
-	old = xpcpu_index_get(root);
-	list_for_each_entry(chunk, list, list) {
-		i = xpcpu_index_find(old, (unsigned long)chunk->base_addr);
-		if (!WARN_ON_ONCE(i < 0 || old->ent[i].chunk != chunk))
-			WRITE_ONCE(old->ent[i].chunk, NULL);
-	}
-	idx = xpcpu_index_copy(old, 0);
-	if (idx)
-		xpcpu_index_publish(root, old, idx);
-	mutex_unlock(&root->lock);
-}
-
-/**
- * xpcpu_index_lookup() - the chunk whose unit 0 range holds an address
- * @root: the index
- * @addr: any address
- *
- * Never waits for a writer.
- *
- * Context: an RCU read-side section (interrupts off is one), which keeps
- * what it returns alive.
- * Return: the chunk, or NULL.
- */
-struct xpcpu_chunk *xpcpu_index_lookup(struct xpcpu_index_root *root,
-				       unsigned long addr)
-{
-	const struct xpcpu_index *idx;
-	int i;
-
-	idx = rcu_dereference_check(root->index, rcu_read_lock_any_held());
-	i = xpcpu_index_find(idx, addr);
-	return i < 0 ? NULL : READ_ONCE(idx->ent[i].chunk);
-}
-
-/**
- * xpcpu_index_destroy() - free an index's array
- * @root: the index, which no reader may search any more
- *
- * Context: process context.
- */
-void xpcpu_index_destroy(struct xpcpu_index_root *root)
-{
-	mutex_lock(&root->lock);
-	kfree(rcu_replace_pointer(root->index, NULL,
-				  lockdep_is_held(&root->lock)));
-	mutex_unlock(&root->lock);
 }
 
 /*
@@ -343,16 +245,16 @@ static int xpcpu_pool_link(struct xpcpu_chunk *chunk, size_t size,
 	if (ret)
 		return ret;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	flags = xpcpu_pool_lock();
 	chunk->slot = -1;
-	xpcpu_stats_chunk_link();
+	xpcpu_stat_chunk_linked(chunk);
 	if (xpcpu_chunk_is_empty(chunk))
 		xpcpu_chunk_became_empty(chunk);
 	/* Made for this request: it was no spare, so ask for none. */
 	if (obj)
 		ret = xpcpu_chunk_take(chunk, size, align, 1, false, obj);
 	xpcpu_chunk_relocate(chunk);
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_unlock(flags);
 	/* An empty chunk fits any request that passed validation. */
 	WARN_ON_ONCE(ret);
 	return 0;
@@ -364,9 +266,9 @@ static void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
 	lockdep_assert_held(&xpcpu_pool.lock);
 	list_del_init(&chunk->list);
 	chunk->slot = -1;
-	xpcpu_stats_chunk_unlink();
+	xpcpu_stat_chunk_unlinked(chunk);
 	if (xpcpu_chunk_is_empty(chunk))
-		xpcpu_pool.stats.nr_empty_chunks--;
+		xpcpu_stat_chunk_unemptied();
 }
 
 /*
@@ -380,20 +282,25 @@ static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size,
 					   struct xpcpu_cache_obj *obj)
 {
 	struct xpcpu_chunk *chunk;
-	unsigned long flags;
+	unsigned int noio;
 
 	lockdep_assert_held(&xpcpu_pool.grow_mutex);
+	/*
+	 * Every allocation made for the chunk -- its pages, vmap()'s own,
+	 * the metadata, the index copy -- stays out of I/O and FS reclaim:
+	 * whoever holds grow_mutex may be waited for by a GFP_NOFS or
+	 * GFP_NOIO caller that holds a lock reclaim needs.
+	 */
+	noio = memalloc_noio_save();
 	chunk = xpcpu_chunk_create(xpcpu_ai, &xpcpu_pool.lock, gfp);
+	if (chunk && xpcpu_pool_link(chunk, size, align, obj)) {
+		xpcpu_chunk_destroy(chunk, xpcpu_ai);
+		chunk = NULL;
+	}
+	memalloc_noio_restore(noio);
 	if (!chunk)
 		return NULL;
-	if (xpcpu_pool_link(chunk, size, align, obj)) {
-		xpcpu_chunk_destroy(chunk, xpcpu_ai);
-		return NULL;
-	}
 	trace_xpcpu_create_chunk(chunk->base_addr);
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	xpcpu_pool.stats.nr_created++;
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	return chunk;
 }
 
@@ -407,59 +314,117 @@ static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size,
 static void xpcpu_pool_destroy_list(struct list_head *list)
 {
 	struct xpcpu_chunk *chunk, *tmp;
-	unsigned long flags;
 
 	might_sleep();
 	if (list_empty(list))
 		return;
+	/* Its copy of the index is allocated in NOIO scope, as in growth. */
 	xpcpu_index_remove(&xpcpu_pool.index, list);
-	/* Per-CPU caches of the last chunk looked up must look again. */
+	/*
+	 * Per-CPU caches of the last chunk looked up must look again.  The
+	 * barrier orders the index stores above before the new generation:
+	 * it pairs with the acquire in xpcpu_cache_lookup(), so a CPU that
+	 * reads the new generation cannot then find the chunk in the index
+	 * and keep it as its hint past the grace period below.
+	 */
+	smp_mb__before_atomic();
 	atomic_long_inc(&xpcpu_pool.freed_gen);
 	synchronize_rcu();
 	list_for_each_entry_safe(chunk, tmp, list, list) {
 		list_del(&chunk->list);
 		trace_xpcpu_destroy_chunk(chunk->base_addr);
 		xpcpu_chunk_destroy(chunk, xpcpu_ai);
-		raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-		xpcpu_pool.stats.nr_destroyed++;
-		raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	}
 }
 
 /*
- * Allocate @nr areas of @size bytes at @align, back to back, from the
- * first chunk in slot order that fits them.
- * Return: 0 with the first area in *@obj, or -ENOSPC.
+ * The first slot whose every chunk fits @need bytes at @align: its chunks'
+ * longest free run is at least twice the size of the slot before's, which
+ * covers the request and the worst alignment padding.
  */
-static int xpcpu_alloc_from_slots(size_t size, size_t align, int nr,
-				  struct xpcpu_cache_obj *obj)
+static int xpcpu_sure_slot(int need, size_t align)
 {
-	struct xpcpu_chunk *chunk;
-	int slot;
-
-	lockdep_assert_held(&xpcpu_pool.lock);
-	for (slot = xpcpu_size_to_slot(nr * size); slot < xpcpu_pool.nr_slots;
-	     slot++) {
-		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
-			if (!xpcpu_chunk_take(chunk, size, align, nr, true, obj))
-				return 0;
-		}
-	}
-	return -ENOSPC;
+	return min(xpcpu_size_to_slot(2 * (need + (int)align)),
+		   xpcpu_pool.nr_slots - 1);
 }
 
+/*
+ * Allocate @nr areas of @size bytes at @align, back to back, from the
+ * first chunk in slot order that fits them, trying at most *@budget
+ * chunks that turn out not to fit.
+ *
+ * The slots below xpcpu_sure_slot() hold chunks that may or may not fit
+ * (a free run long enough but misaligned, or just shorter than needed);
+ * with many fragmented chunks there, trying them all would keep
+ * interrupts off for a time that grows with the chunk count.  So each
+ * miss costs one unit of the budget; when it runs out, the chunks not
+ * tried yet are rotated to the front of their slot, for the next search
+ * to try first, and the search goes on in the slots where the first chunk
+ * fits.  The work per hold is bounded by the budget, whatever the number
+ * of chunks.
+ *
+ * Context: pool lock held.
+ * Return: 0 with the first area in *@obj; -EAGAIN when the budget ran
+ * out before every chunk was tried; -ENOSPC when none fits.
+ */
+static int xpcpu_alloc_from_slots(size_t size, size_t align, int nr,
+				  struct xpcpu_cache_obj *obj, int *budget)
+{
+	int need = nr * size, sure = xpcpu_sure_slot(need, align);
+	struct xpcpu_chunk *chunk;
+	struct list_head *head;
+	int slot, ret = -ENOSPC;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	for (slot = xpcpu_size_to_slot(need); slot < xpcpu_pool.nr_slots;
+	     slot++) {
+		head = &xpcpu_pool.slots[slot];
+		list_for_each_entry(chunk, head, list) {
+			xpcpu_irqsoff_scanned(++xpcpu_pool.hold_scanned);
+			if (!xpcpu_chunk_take(chunk, size, align, nr, true, obj))
+				return 0;
+			if (slot >= sure || --*budget > 0)
+				continue;
+			/* Out of budget: the rest of this slot goes first next time. */
+			if (!list_is_last(&chunk->list, head))
+				list_rotate_to_front(chunk->list.next, head);
+			ret = -EAGAIN;
+			slot = sure - 1;
+			break;
+		}
+	}
+	return ret;
+}
+
+/*
+ * One area from the chunks there are: searches of at most
+ * XPCPU_SCAN_BUDGET misses per hold of the lock, the lock dropped in
+ * between, until some chunk fits or every chunk was tried.
+ */
 static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
 			      struct xpcpu_cache_obj *obj)
 {
 	unsigned long flags;
-	int ret;
+	int budget, passes = 0, ret;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	ret = xpcpu_alloc_from_slots(size, align, 1, obj);
-	if (ret && is_atomic)
-		xpcpu_pool.stats.nr_atomic_fail++;
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-	return ret;
+	do {
+		budget = XPCPU_SCAN_BUDGET;
+		flags = xpcpu_pool_lock();
+		xpcpu_pool.hold_scanned = 0;
+		ret = xpcpu_alloc_from_slots(size, align, 1, obj, &budget);
+		/*
+		 * Each pass tries XPCPU_SCAN_BUDGET chunks the one before did
+		 * not (they were rotated to the front): enough passes for
+		 * every chunk, and one more for those that moved meanwhile.
+		 */
+		if (ret == -EAGAIN && ++passes > xpcpu_pool.stats.nr_chunks /
+		    XPCPU_SCAN_BUDGET + 1)
+			ret = -ENOSPC;
+		if (ret == -ENOSPC && is_atomic)
+			xpcpu_stat_atomic_fail();
+		xpcpu_pool_unlock(flags);
+	} while (ret == -EAGAIN);
+	return ret ? -ENOSPC : 0;
 }
 
 /**
@@ -481,6 +446,7 @@ int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
 		     struct xpcpu_cache_obj *obj)
 {
 	bool is_atomic = !gfpflags_allow_blocking(gfp);
+	/* Only these reach the chunk's allocations, in NOIO scope there. */
 	gfp_t chunk_gfp = gfp & (GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 	int ret;
 
@@ -508,7 +474,7 @@ int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
 static void xpcpu_chunk_released(struct xpcpu_chunk *chunk, int nr)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_stats_area_release(nr);
+	xpcpu_stat_areas_released(nr);
 	if (xpcpu_chunk_is_empty(chunk)) {
 		xpcpu_chunk_became_empty(chunk);
 		if (xpcpu_pool.stats.nr_empty_chunks >
@@ -560,10 +526,10 @@ int xpcpu_pool_free(void *addr, void **base_addr, int *offp)
 	bit = xpcpu_off_to_bit(off);
 	bits = -EINVAL;
 	if (!IS_ALIGNED(off, XPCPU_MIN_ALLOC_SIZE) ||
-	    test_and_set_bit(bit, chunk->cached_map))
+	    !xpcpu_chunk_claim_start(chunk, bit))
 		goto out;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	flags = xpcpu_pool_lock();
 	bits = xpcpu_bitmap_free(&chunk->map, bit);
 	if (bits >= 0)
 		xpcpu_chunk_released(chunk, 1);
@@ -571,7 +537,7 @@ int xpcpu_pool_free(void *addr, void **base_addr, int *offp)
 	xpcpu_chunk_unclaim(chunk, off);
 	*base_addr = chunk->base_addr;
 	*offp = off;
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_unlock(flags);
 out:
 	rcu_read_unlock();
 	return bits < 0 ? bits : xpcpu_bit_to_off(bits);
@@ -585,8 +551,11 @@ out:
  * @nr: how many to take, at most
  *
  * One hold of the lock, existing chunks only: back to back in one chunk
- * if some chunk has room for all of them, else in smaller runs.  Every
- * area comes back claimed in its chunk's cached_map.
+ * if some chunk has room for all of them, else in smaller runs; the runs
+ * share one search budget (XPCPU_SCAN_BUDGET misses), so a refill may
+ * come back short or empty while chunks it did not try have room (the
+ * caller then allocates from the pool, which tries them).  Every area
+ * comes back claimed in its chunk's cached_map.
  *
  * Context: any context.
  * Return: the number of areas in @objs.
@@ -594,27 +563,29 @@ out:
 int xpcpu_pool_alloc_batch(int size, int align, struct xpcpu_cache_obj *objs,
 			   int nr)
 {
+	int n = 0, run = nr, i, off, budget = XPCPU_SCAN_BUDGET;
 	struct xpcpu_cache_obj run_obj;
-	int n = 0, run = nr, i, off;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	while (n < nr && run) {
+	flags = xpcpu_pool_lock();
+	xpcpu_pool.hold_scanned = 0;
+	while (n < nr && run && budget > 0) {
 		run = min(run, nr - n);
-		if (xpcpu_alloc_from_slots(size, align, run, &run_obj)) {
+		if (xpcpu_alloc_from_slots(size, align, run, &run_obj,
+					   &budget)) {
 			run /= 2;
 			continue;
 		}
 		for (i = 0, off = run_obj.off; i < run; i++, off += size) {
 			/* A bogus free of a new area may have claimed it. */
-			if (test_and_set_bit(xpcpu_off_to_bit(off),
-					     run_obj.chunk->cached_map))
+			if (!xpcpu_chunk_claim_start(run_obj.chunk,
+						     xpcpu_off_to_bit(off)))
 				continue;
 			objs[n] = run_obj;
 			objs[n++].off = off;
 		}
 	}
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_unlock(flags);
 	return n;
 }
 
@@ -665,39 +636,42 @@ void xpcpu_pool_free_batch(struct xpcpu_cache_obj *objs, int nr, int size)
 	unsigned long flags;
 	int i;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	flags = xpcpu_pool_lock();
 	xpcpu_free_runs(objs, nr, size);
 	/* Before the lock goes: an allocation must not see the claims. */
 	for (i = 0; i < nr; i++)
 		xpcpu_chunk_unclaim(objs[i].chunk, objs[i].off);
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_unlock(flags);
+}
+
+static bool xpcpu_chunk_pinned(struct xpcpu_chunk *chunk, void *arg)
+{
+	/*
+	 * Racy by design: nr_alloc changes under the pool lock and
+	 * cached_map bits with atomics while this reads them.  A wrong
+	 * answer costs one drain of the caches too many or one reap period
+	 * of delay, never correctness.
+	 */
+	int nr_alloc = data_race(chunk->map.nr_alloc);
+
+	return !chunk->is_first && nr_alloc &&
+	       data_race(bitmap_weight(chunk->cached_map,
+				       chunk->map.nr_bits)) == nr_alloc;
 }
 
 /**
  * xpcpu_pool_nr_pinned_chunks() - chunks that only caches keep
  *
+ * A walk of the index under RCU: no lock, interrupts stay on, however
+ * many chunks there are.  An estimate while allocations run.
+ *
+ * Context: process context.
  * Return: the number of chunks, the first not included, whose every
  * area sits in some per-CPU cache.
  */
 int xpcpu_pool_nr_pinned_chunks(void)
 {
-	struct xpcpu_chunk *chunk;
-	unsigned long flags;
-	int slot, nr = 0;
-
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
-		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
-			if (chunk->is_first || !chunk->map.nr_alloc)
-				continue;
-			if (bitmap_weight(chunk->cached_map,
-					  chunk->map.nr_bits) ==
-			    chunk->map.nr_alloc)
-				nr++;
-		}
-	}
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-	return nr;
+	return xpcpu_index_walk(&xpcpu_pool.index, xpcpu_chunk_pinned, NULL);
 }
 
 /**
@@ -715,15 +689,15 @@ void __xpcpu *xpcpu_pool_reserved_alloc(size_t size, size_t align)
 	unsigned long flags;
 	int bit;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	flags = xpcpu_pool_lock();
 	bit = xpcpu_bitmap_alloc(&rsv->map, xpcpu_off_to_bit(size),
 				 xpcpu_off_to_bit(align));
 	if (bit >= 0) {
-		xpcpu_pool.stats.reserved_used += size;
+		xpcpu_stat_reserved(size);
 		ptr = xpcpu_addr_to_ptr((char *)rsv->base_addr +
 					xpcpu_bit_to_off(bit));
 	}
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_unlock(flags);
 
 	if (ptr)
 		trace_xpcpu_alloc(_RET_IP_, true, false, size, align,
@@ -747,28 +721,34 @@ void xpcpu_pool_reserved_free(void __xpcpu *ptr)
 	unsigned long flags;
 	int bits;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	flags = xpcpu_pool_lock();
 	bits = xpcpu_bitmap_free(&rsv->map, xpcpu_off_to_bit(off));
 	if (!WARN_ON_ONCE(bits < 0))
-		xpcpu_pool.stats.reserved_used -= xpcpu_bit_to_off(bits);
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+		xpcpu_stat_reserved(-xpcpu_bit_to_off(bits));
+	xpcpu_pool_unlock(flags);
 	if (bits >= 0)
 		trace_xpcpu_free(rsv->base_addr, off, ptr);
 }
 
+/* Empty chunks one hold of the lock takes off their slot, at most. */
+#define XPCPU_COLLECT_BATCH	16
+
 /*
- * Unlink onto @list the empty chunks beyond @keep that have been empty
- * for @decay jiffies, oldest first (chunks join the free slot at its
- * tail).  Return: jiffies until the next one decays, 0 if none waits.
+ * Unlink onto @list up to XPCPU_COLLECT_BATCH empty chunks beyond @keep
+ * that have been empty for @decay jiffies, oldest first (chunks join the
+ * free slot at its tail); *@more tells whether the batch filled up.
+ * Return: jiffies until the next one decays, 0 if none waits.
  */
 static unsigned long xpcpu_collect_empty(struct list_head *list, int keep,
-					 unsigned long decay)
+					 unsigned long decay, bool *more)
 {
 	struct list_head *free_slot = &xpcpu_pool.slots[xpcpu_pool.nr_slots - 1];
 	struct xpcpu_chunk *chunk, *tmp;
 	unsigned long now = jiffies;
+	int n = 0;
 
 	lockdep_assert_held(&xpcpu_pool.lock);
+	*more = false;
 	list_for_each_entry_safe(chunk, tmp, free_slot, list) {
 		if ((int)xpcpu_pool.stats.nr_empty_chunks <= keep)
 			break;
@@ -776,10 +756,32 @@ static unsigned long xpcpu_collect_empty(struct list_head *list, int keep,
 			continue;
 		if (time_before(now, chunk->empty_since + decay))
 			return chunk->empty_since + decay - now;
+		if (n++ == XPCPU_COLLECT_BATCH) {
+			*more = true;
+			break;
+		}
 		xpcpu_pool_unlink(chunk);
 		list_add(&chunk->list, list);
 	}
 	return 0;
+}
+
+/*
+ * xpcpu_collect_empty() in batches, each in its own short hold of the
+ * lock, until no decayed chunk is left beyond @keep.
+ */
+static unsigned long xpcpu_collect_decayed(struct list_head *list, int keep,
+					   unsigned long decay)
+{
+	unsigned long flags, next;
+	bool more;
+
+	do {
+		flags = xpcpu_pool_lock();
+		next = xpcpu_collect_empty(list, keep, decay, &more);
+		xpcpu_pool_unlock(flags);
+	} while (more);
+	return next;
 }
 
 /*
@@ -791,15 +793,18 @@ static void xpcpu_balance_workfn(struct work_struct *work)
 {
 	unsigned long decay = msecs_to_jiffies(READ_ONCE(xpcpu_pool.empty_decay_ms));
 	int spare = READ_ONCE(xpcpu_pool.spare_chunks);
-	unsigned long flags, next;
+	unsigned long next;
 	LIST_HEAD(to_free);
 
+	/*
+	 * Any caller may wait for this work (on grow_mutex): what it
+	 * allocates, it allocates in xpcpu_pool_grow() and
+	 * xpcpu_pool_destroy_list(), both in NOIO scope.
+	 */
 	if (xchg(&xpcpu_pool.balance_force, false))
 		decay = 0;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	next = xpcpu_collect_empty(&to_free, spare, decay);
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	next = xpcpu_collect_decayed(&to_free, spare, decay);
 	xpcpu_pool_destroy_list(&to_free);
 	if (next && !READ_ONCE(xpcpu_pool.dying))
 		queue_delayed_work(system_unbound_wq, &xpcpu_pool.balance_work, next);
@@ -821,13 +826,10 @@ static void xpcpu_balance_workfn(struct work_struct *work)
  */
 void xpcpu_pool_trim(void)
 {
-	unsigned long flags;
 	LIST_HEAD(to_free);
 
 	WRITE_ONCE(xpcpu_pool.trimmed, true);
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	xpcpu_collect_empty(&to_free, 0, 0);
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_collect_decayed(&to_free, 0, 0);
 	xpcpu_pool_destroy_list(&to_free);
 }
 
@@ -855,20 +857,42 @@ void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st)
 {
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	flags = xpcpu_pool_lock();
 	*st = xpcpu_pool.stats;
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_unlock(flags);
 }
 
+/* One chunk's view, in one short hold of the lock. */
 static void xpcpu_chunk_view(const struct xpcpu_chunk *chunk,
 			     struct xpcpu_chunk_view *v)
 {
+	unsigned long flags;
+
+	flags = xpcpu_pool_lock();
 	v->id = chunk->id;
 	v->slot = chunk->slot;
 	v->free_bytes = chunk->map.free_bytes;
 	v->contig_bytes = xpcpu_bit_to_off(chunk->map.chunk_md.contig_hint);
 	v->nr_alloc = chunk->map.nr_alloc;
 	v->is_first = chunk->is_first;
+	xpcpu_pool_unlock(flags);
+}
+
+/* Where xpcpu_pool_chunk_views() is. */
+struct xpcpu_view_walk {
+	struct xpcpu_chunk_view *views;	/* room for max */
+	int max;			/* views that fit */
+	int n;				/* chunks seen */
+};
+
+static bool xpcpu_view_one(struct xpcpu_chunk *chunk, void *arg)
+{
+	struct xpcpu_view_walk *w = arg;
+
+	if (w->n < w->max)
+		xpcpu_chunk_view(chunk, &w->views[w->n]);
+	w->n++;
+	return true;
 }
 
 /**
@@ -876,28 +900,21 @@ static void xpcpu_chunk_view(const struct xpcpu_chunk *chunk,
  * @views: room for @max views
  * @max: how many fit
  *
- * Chunks in slot order, the reserved area not included.
+ * Chunks in address order, the reserved area not included.  One short
+ * hold of the pool lock per chunk, so interrupts are never off for long,
+ * however many chunks there are; each view is consistent, the set is a
+ * snapshot only while nothing allocates.
  *
- * Context: any context.
+ * Context: process context.
  * Return: the number of chunks, which may exceed @max (only @max are
  * filled in).
  */
 int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max)
 {
-	struct xpcpu_chunk *chunk;
-	unsigned long flags;
-	int slot, n = 0;
+	struct xpcpu_view_walk w = { .views = views, .max = max };
 
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
-		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
-			if (n < max)
-				xpcpu_chunk_view(chunk, &views[n]);
-			n++;
-		}
-	}
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-	return n;
+	xpcpu_index_walk(&xpcpu_pool.index, xpcpu_view_one, &w);
+	return w.n;
 }
 
 /* Print what is still allocated in @chunk, at most a few areas. */
@@ -939,7 +956,6 @@ static void xpcpu_collect_all(struct list_head *list)
 				xpcpu_report_chunk(chunk);
 			if (chunk->is_first)
 				continue;
-			chunk->map.nr_alloc = 0;
 			xpcpu_pool_unlink(chunk);
 			list_add(&chunk->list, list);
 		}
@@ -995,10 +1011,10 @@ void xpcpu_pool_exit(void)
 	cancel_delayed_work_sync(&xpcpu_pool.balance_work);
 
 	mutex_lock(&xpcpu_pool.grow_mutex);
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	flags = xpcpu_pool_lock();
 	xpcpu_collect_all(&to_free);
 	xpcpu_pool_unlink(xpcpu_pool.first);
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+	xpcpu_pool_unlock(flags);
 	xpcpu_pool_destroy_list(&to_free);
 	mutex_unlock(&xpcpu_pool.grow_mutex);
 

@@ -8,6 +8,7 @@
 #ifndef _XPCPU_BITMAP_H
 #define _XPCPU_BITMAP_H
 
+#include <asm/barrier.h>
 #include <linux/bitops.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
@@ -112,7 +113,14 @@ static inline int xpcpu_bitmap_small_area_bits(const struct xpcpu_bitmap *map,
 	if (bit < xpcpu_off_to_bit(map->start_offset) ||
 	    bit >= xpcpu_off_to_bit(map->end_offset))
 		return -EINVAL;
-	if (!test_bit(bit, map->alloc_map) || !test_bit(bit, bound))
+	if (!test_bit(bit, map->alloc_map))
+		return -EINVAL;
+	/*
+	 * Pairs with the smp_wmb() in xpcpu_bitmap_take(): the bounds read
+	 * below are at least as new as the alloc bit just read.
+	 */
+	smp_rmb();
+	if (!test_bit(bit, bound))
 		return -EINVAL;
 	window = READ_ONCE(bound[BIT_WORD(next)]) >> shift;
 	if (shift && BIT_WORD(next) + 1 < BITS_TO_LONGS(map->nr_bits + 1))
@@ -120,6 +128,27 @@ static inline int xpcpu_bitmap_small_area_bits(const struct xpcpu_bitmap *map,
 			  (BITS_PER_LONG - shift);
 	return window ? __ffs(window) + 1 : 0;
 }
+
+/*
+ * A test's view of xpcpu_bitmap_take() between publishing the new bounds
+ * and the alloc bits (KUnit builds only; nothing in a shipped module).
+ */
+#ifdef CONFIG_XPCPU_KUNIT_TEST
+extern void (*xpcpu_bitmap_take_test_hook)(const struct xpcpu_bitmap *map,
+					   int bit, int end);
+
+static inline void xpcpu_bitmap_take_hook(const struct xpcpu_bitmap *map,
+					  int bit, int end)
+{
+	if (xpcpu_bitmap_take_test_hook)
+		xpcpu_bitmap_take_test_hook(map, bit, end);
+}
+#else
+static inline void xpcpu_bitmap_take_hook(const struct xpcpu_bitmap *map,
+					  int bit, int end)
+{
+}
+#endif
 
 int xpcpu_bitmap_init(struct xpcpu_bitmap *map, int nr_pages,
 		      raw_spinlock_t *lock, gfp_t gfp);

@@ -3,9 +3,9 @@
  * xpcpu internals shared by the pcpu_*.c files and the KUnit suites: the
  * layout (alloc info), the chunk and its memory backend, the pool that
  * indexes the chunks, and the pointer encoding.  Nothing here is API for
- * other modules.  Dependencies run one way: main -> core -> pool ->
- * chunk -> bitmap; first_chunk and modules use the pool; debugfs reads
- * the pool's view and calls the public API.
+ * other modules.  Dependencies run one way: main -> debugfs -> core ->
+ * cache and modules -> pool and first_chunk -> index and chunk -> bitmap;
+ * debugfs reads the pool's and the caches' views.
  */
 #ifndef _XPCPU_INTERNAL_H
 #define _XPCPU_INTERNAL_H
@@ -21,10 +21,15 @@
 #include <xpcpu.h>
 #include <xpcpu_bitmap.h>
 
+/* The API's smallest allocation is one bitmap bit. */
+static_assert(XPCPU_MIN_ALLOC_SIZE == 1 << XPCPU_MIN_ALLOC_SHIFT);
+
 /* Every unit is at least this large, so XPCPU_MAX_ALLOC_SIZE fits a chunk. */
 #define XPCPU_MIN_UNIT_SIZE	XPCPU_MAX_ALLOC_SIZE
 /* Slot lists: chunk slot = fls(largest free run in bytes) - this + 2. */
 #define XPCPU_SLOT_BASE_SHIFT	5
+/* Chunks a search may find too small in one hold of the pool lock. */
+#define XPCPU_SCAN_BUDGET	8
 
 /*
  * Encoded pointers of the vmap backend are biased so that dereferencing
@@ -144,8 +149,8 @@ struct xpcpu_index {
 
 /*
  * struct xpcpu_index_root - where the current array is, and its writers'
- * lock (for the pool's index: taken inside grow_mutex, never under the
- * pool lock)
+ * lock (for the pool's index: taken by creation inside grow_mutex, by
+ * destruction alone; never under the pool lock)
  */
 struct xpcpu_index_root {
 	struct mutex lock;		/* serializes writers */
@@ -161,7 +166,7 @@ struct xpcpu_index_root {
  */
 struct xpcpu_pool {
 	raw_spinlock_t lock;		/* slots, chunk maps, stats */
-	struct mutex grow_mutex;	/* creation/destruction; before lock */
+	struct mutex grow_mutex;	/* serializes creation; before lock */
 	struct xpcpu_index_root index;	/* unit 0 range -> chunk */
 	struct list_head *slots;	/* chunks by longest free run, lock */
 	int nr_slots;			/* slots; the last holds empty chunks */
@@ -172,6 +177,8 @@ struct xpcpu_pool {
 	unsigned int spare_chunks;	/* parameter: empty chunks kept */
 	unsigned int empty_decay_ms;	/* parameter: empty lifetime */
 	atomic_long_t freed_gen;	/* bumped before a chunk is freed */
+	u64 hold_t0;			/* debug: when the lock was taken */
+	int hold_scanned;		/* chunks a search tried, this hold */
 	bool balance_force;		/* next balance ignores the decay */
 	bool trimmed;			/* no spares until an allocation asks */
 	bool dying;			/* unloading: no more balance work */
@@ -193,7 +200,7 @@ struct xpcpu_chunk_view {
  * struct xpcpu_cpu_stats - one CPU's allocations and frees
  *
  * A DEFINE_XPCPU() variable of xpcpu itself, changed only by its CPU
- * with interrupts off (xpcpu_stats_*()); xpcpu_get_stats() sums them.
+ * with interrupts off (xpcpu_stat_*()); xpcpu_get_stats() sums them.
  */
 struct xpcpu_cpu_stats {
 	unsigned long nr_alloc;		/* allocations served on this CPU */
@@ -210,10 +217,18 @@ struct xpcpu_cpu_stats {
  */
 #define XPCPU_CACHE_MAX_SIZE	256
 #define XPCPU_CACHE_FINE_MAX	64
+/* Bytes between the classes above XPCPU_CACHE_FINE_MAX. */
+#define XPCPU_CACHE_COARSE_STEP	16
 #define XPCPU_CACHE_NR_CLASSES	(XPCPU_CACHE_FINE_MAX / XPCPU_MIN_ALLOC_SIZE + \
-				 (XPCPU_CACHE_MAX_SIZE - XPCPU_CACHE_FINE_MAX) / 16)
+				 (XPCPU_CACHE_MAX_SIZE - XPCPU_CACHE_FINE_MAX) / \
+				 XPCPU_CACHE_COARSE_STEP)
 /* The reap work's period while some cache holds areas. */
 #define XPCPU_CACHE_REAP_MS	1000
+/* Most areas per class and CPU (parameter cache_objs). */
+#define XPCPU_CACHE_MAX_OBJS	1024U
+/* KiB of memory one CPU's caches may hold (parameter cache_kb). */
+#define XPCPU_CACHE_DEFAULT_KB	64
+#define XPCPU_CACHE_MAX_KB	(1UL << 20)
 
 /**
  * xpcpu_cache_class_size() - bytes of every area of a class
@@ -226,7 +241,8 @@ static inline int xpcpu_cache_class_size(int idx)
 	if (idx < XPCPU_CACHE_FINE_MAX / XPCPU_MIN_ALLOC_SIZE)
 		return (idx + 1) * XPCPU_MIN_ALLOC_SIZE;
 	return XPCPU_CACHE_FINE_MAX + (idx + 1 - XPCPU_CACHE_FINE_MAX /
-				       XPCPU_MIN_ALLOC_SIZE) * 16;
+				       XPCPU_MIN_ALLOC_SIZE) *
+				      XPCPU_CACHE_COARSE_STEP;
 }
 
 /**
@@ -260,7 +276,8 @@ static inline int xpcpu_cache_class(size_t size, size_t align)
 		idx = size / XPCPU_MIN_ALLOC_SIZE - 1;
 	else
 		idx = XPCPU_CACHE_FINE_MAX / XPCPU_MIN_ALLOC_SIZE - 1 +
-		      DIV_ROUND_UP(size - XPCPU_CACHE_FINE_MAX, 16);
+		      DIV_ROUND_UP(size - XPCPU_CACHE_FINE_MAX,
+				   XPCPU_CACHE_COARSE_STEP);
 	return align <= xpcpu_cache_class_align(idx) ? idx : -1;
 }
 
@@ -288,12 +305,11 @@ struct xpcpu_cache_class_stats {
  * struct xpcpu_cache_params - the caches' run-time knobs
  */
 struct xpcpu_cache_params {
-	unsigned int max_kb;		/* parameter cache_kb: bytes per CPU */
+	unsigned long max_kb;		/* parameter cache_kb: KiB per CPU,
+					 * every unit's copy counted */
 	atomic_long_t nr_shrinks;	/* shrinker scans that drained */
 };
 
-/* pcpu_main.c: the layout, fixed at load */
-extern struct xpcpu_alloc_info *xpcpu_ai;
 
 /* pcpu_chunk.c: chunk lifetime through the backend, pointer encoding */
 extern unsigned long xpcpu_ptr_bias;
@@ -301,7 +317,6 @@ extern const struct xpcpu_backend *xpcpu_backend;
 unsigned long xpcpu_percpu_span(const struct xpcpu_alloc_info *ai);
 void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine);
 unsigned long xpcpu_layout_span(void);
-struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk);
 unsigned long xpcpu_chunk_nr_pages(void);
 struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, raw_spinlock_t *lock,
 					   gfp_t gfp);
@@ -325,18 +340,22 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp);
 int xpcpu_cache_set_enabled(bool on);
 bool xpcpu_cache_enabled(void);
 void xpcpu_cache_drain_now(void);
-void xpcpu_cache_reap_now(void);
-unsigned long xpcpu_cache_shrink(void);
+int xpcpu_cache_set_max_kb(unsigned long kb);
 unsigned long xpcpu_cache_nr_cached(unsigned long *bytes);
 int xpcpu_cache_class_stats(unsigned int cpu, int idx,
 			    struct xpcpu_cache_class_stats *st);
 
-/* pcpu_pool.c: the chunks, their index and the balance work */
+/* pcpu_index.c: address -> chunk, under RCU */
 int xpcpu_index_add(struct xpcpu_index_root *root, struct xpcpu_chunk *chunk);
 void xpcpu_index_remove(struct xpcpu_index_root *root, struct list_head *list);
 struct xpcpu_chunk *xpcpu_index_lookup(struct xpcpu_index_root *root,
 				       unsigned long addr);
+int xpcpu_index_walk(struct xpcpu_index_root *root,
+		     bool (*fn)(struct xpcpu_chunk *chunk, void *arg),
+		     void *arg);
 void xpcpu_index_destroy(struct xpcpu_index_root *root);
+
+/* pcpu_pool.c: the chunks, their slots and the balance work */
 extern struct xpcpu_pool xpcpu_pool;
 int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved);
 void xpcpu_pool_exit(void);
@@ -352,15 +371,15 @@ void __xpcpu *xpcpu_pool_reserved_alloc(size_t size, size_t align);
 void xpcpu_pool_reserved_free(void __xpcpu *ptr);
 void xpcpu_pool_balance(bool force);
 void xpcpu_pool_trim(void);
-int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
 void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st);
 int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max);
 
-/* pcpu_first_chunk.c: the alloc info and the first chunk */
+/* pcpu_first_chunk.c: the layout (fixed once published) and the first chunk */
+extern const struct xpcpu_alloc_info *xpcpu_ai;
 struct xpcpu_alloc_info *xpcpu_build_alloc_info(size_t static_size,
 						size_t reserved_size,
 						size_t dyn_size);
-void xpcpu_free_alloc_info(struct xpcpu_alloc_info *ai);
+void xpcpu_free_alloc_info(const struct xpcpu_alloc_info *ai);
 int xpcpu_first_chunk_create(const struct xpcpu_alloc_info *ai,
 			     raw_spinlock_t *lock,
 			     struct xpcpu_chunk **firstp,
@@ -375,6 +394,21 @@ void xpcpu_modules_release_all(void);
 /* pcpu_debugfs.c */
 int xpcpu_debugfs_init(void);
 void xpcpu_debugfs_exit(void);
+
+/*
+ * Functions that only the KUnit suites call from outside their file:
+ * static in every other build (after the kernel's VISIBLE_IF_KUNIT,
+ * which 6.1 lacks), so a shipped module carries no test hooks.
+ */
+#ifdef CONFIG_XPCPU_KUNIT_TEST
+#define XPCPU_VISIBLE_IF_KUNIT
+struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk);
+void xpcpu_cache_reap_now(void);
+unsigned long xpcpu_cache_shrink(unsigned long nr);
+int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
+#else
+#define XPCPU_VISIBLE_IF_KUNIT	static __maybe_unused
+#endif
 
 /* The pointer encoding, in one place: unit 0's address <-> __xpcpu. */
 static inline void __xpcpu *xpcpu_addr_to_ptr(void *addr)
@@ -407,17 +441,25 @@ static inline void xpcpu_copy_to_every_cpu(void __xpcpu *dst, const void *src,
 
 /*
  * An area's start bit in its chunk's cached_map is held by whoever is
- * freeing the area and by the cache it sits in.  Claim it before a free
- * of an area of @bits <= BITS_PER_LONG bits: fails if a cache holds the
- * area (a double free) or if the area changed meanwhile.  Fully ordered,
+ * freeing the area and by the cache it sits in: xpcpu_chunk_claim_start()
+ * takes it (false if someone holds it), xpcpu_chunk_claim() also checks,
+ * before a free of an area of @bits <= BITS_PER_LONG bits, that the area
+ * is live and that long: it fails if a cache holds the area (a double
+ * free) or if the area changed meanwhile.  Fully ordered,
  * so a claim after an unclaim sees the alloc bits the unclaimer cleared
  * before; and whoever gives an area back to the bitmap unclaims it before
  * dropping the pool lock, so an allocation never finds a claimed area.
  */
+static inline bool xpcpu_chunk_claim_start(struct xpcpu_chunk *chunk, int bit)
+{
+	return !test_and_set_bit(bit, chunk->cached_map);
+}
+
+/* Claim the small area at @bit and check it is live and @bits long. */
 static inline int xpcpu_chunk_claim(struct xpcpu_chunk *chunk, int bit,
 				    int bits)
 {
-	if (test_and_set_bit(bit, chunk->cached_map))
+	if (!xpcpu_chunk_claim_start(chunk, bit))
 		return -EINVAL;
 	if (xpcpu_bitmap_small_area_bits(&chunk->map, bit) != bits) {
 		clear_bit(bit, chunk->cached_map);
@@ -444,7 +486,7 @@ static inline struct xpcpu_cpu_stats *xpcpu_this_cpu_stats(void)
 	return xpcpu_this_ptr(__xpcpu_var(xpcpu_cpu_stats));
 }
 
-static inline void xpcpu_stats_alloc(size_t size, bool is_atomic)
+static inline void xpcpu_stat_alloc(size_t size, bool is_atomic)
 {
 	struct xpcpu_cpu_stats *cs = xpcpu_this_cpu_stats();
 
@@ -457,15 +499,78 @@ static inline void xpcpu_stats_alloc(size_t size, bool is_atomic)
 		cs->max_size = size;
 }
 
-static inline void xpcpu_stats_free(void)
+static inline void xpcpu_stat_free(void)
 {
 	xpcpu_this_cpu_stats()->nr_free++;
 }
 
-static inline void xpcpu_stats_bad_free(void)
+static inline void xpcpu_stat_bad_free(void)
 {
 	xpcpu_this_cpu_stats()->nr_bad_free++;
 }
+
+/*
+ * Interrupts-off accounting, in KUnit builds and out-of-tree builds with
+ * XPCPU_DEBUG=1 only (compiled away otherwise): the longest section
+ * xpcpu ran with interrupts off (a pool lock hold, a per-CPU cache
+ * operation; ktime_get_mono_fast_ns(), NMI-safe, ns resolution where
+ * local_clock() may tick by jiffies) and the chunks searches tried.
+ */
+struct xpcpu_irqsoff_stats {
+	u64 max_ns;			/* longest interrupts-off section */
+	int max_scanned;		/* most chunks tried in one hold */
+	unsigned long nr_scanned;	/* chunks tried, all holds */
+};
+
+#ifdef XPCPU_DEBUG_IRQSOFF
+#include <linux/timekeeping.h>
+
+extern struct xpcpu_irqsoff_stats xpcpu_irqsoff;
+
+static inline u64 xpcpu_irqsoff_begin(void)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+static inline void xpcpu_irqsoff_end(u64 t0)
+{
+	u64 ns = ktime_get_mono_fast_ns() - t0;
+	u64 old = READ_ONCE(xpcpu_irqsoff.max_ns);
+
+	/* A debug maximum: a lost update between CPUs is of no matter. */
+	if (ns > old)
+		WRITE_ONCE(xpcpu_irqsoff.max_ns, ns);
+}
+
+/* The @nr-th chunk tried in this hold of the pool lock (which is held). */
+static inline void xpcpu_irqsoff_scanned(int nr)
+{
+	if (nr > READ_ONCE(xpcpu_irqsoff.max_scanned))
+		WRITE_ONCE(xpcpu_irqsoff.max_scanned, nr);
+	WRITE_ONCE(xpcpu_irqsoff.nr_scanned, xpcpu_irqsoff.nr_scanned + 1);
+}
+
+/* Start measuring afresh (tests). */
+static inline void xpcpu_irqsoff_reset(void)
+{
+	WRITE_ONCE(xpcpu_irqsoff.max_ns, 0);
+	WRITE_ONCE(xpcpu_irqsoff.max_scanned, 0);
+	WRITE_ONCE(xpcpu_irqsoff.nr_scanned, 0);
+}
+#else
+static inline u64 xpcpu_irqsoff_begin(void)
+{
+	return 0;
+}
+
+static inline void xpcpu_irqsoff_end(u64 t0)
+{
+}
+
+static inline void xpcpu_irqsoff_scanned(int nr)
+{
+}
+#endif
 
 /*
  * Fault injection (lib/fault-inject.c) where it matters for a chunk: its

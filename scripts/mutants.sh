@@ -8,6 +8,8 @@
 # (a single-line bug: a file, a text that must occur exactly once in it,
 # its replacement) puts the bug into the snapshot, runs the parts of
 # `make test` that can catch it, and puts the file back:
+#   litmus scripts/litmus-check.py: the lockless code against the litmus
+#          tests of tests/litmus/ (a second, for every mutant)
 #   fuzz   tests/fuzz/fuzz.sh for MUTANTS_FUZZ_SECONDS (default 30), only
 #          for mutants of pcpu_bitmap.c or include/xpcpu_bitmap.h (the
 #          fuzz target builds nothing else, so it cannot see other bugs)
@@ -121,6 +123,12 @@ run_part() {
 	local part=$1 dir=$2 rc=0 failed
 	mkdir -p "$dir"
 	case $part in
+	litmus)
+		python3 "$snap/scripts/litmus-check.py" "$snap" >"$dir/litmus.log" 2>&1 || rc=$?
+		[ "$rc" -eq 0 ] && return 0
+		failed=$(sed -n 's/^FAIL \([^:]*\)\.litmus:.*/\1/p' "$dir/litmus.log" | tr '\n' ' ' | sed 's/ $//')
+		echo "litmus: ${failed:-failed}"
+		;;
 	fuzz)
 		"$snap/tests/fuzz/fuzz.sh" "$fuzz_secs" >"$dir/fuzz.log" 2>&1 || rc=$?
 		[ "$rc" -eq 0 ] && return 0
@@ -160,8 +168,8 @@ run_part() {
 # parts FILE: the parts that can catch a mutant of FILE, in order.
 parts_for() {
 	case $1 in
-	pcpu_bitmap.c | include/xpcpu_bitmap.h) echo fuzz guest kunit ;;
-	*) echo guest kunit ;;
+	pcpu_bitmap.c | include/xpcpu_bitmap.h) echo litmus fuzz guest kunit ;;
+	*) echo litmus guest kunit ;;
 	esac
 }
 
@@ -172,8 +180,8 @@ mkdir -p "$out"
 
 flaky=""
 if [ "${MUTANTS_SKIP_BASELINE:-0}" != 1 ]; then
-	log "baseline: the unmodified snapshot must pass fuzz, guest $kver and kunit"
-	for part in fuzz guest kunit; do
+	log "baseline: the unmodified snapshot must pass litmus, fuzz, guest $kver and kunit"
+	for part in litmus fuzz guest kunit; do
 		why=$(run_part "$part" "$out/baseline") && continue
 		# Once more: a part that fails only sometimes is flaky, not broken,
 		# but a mutant "killed" only by what failed here proves nothing.

@@ -3,7 +3,8 @@
 #
 # scripts/test.sh - everything `make test` runs.
 #
-# Installs what is missing (scripts/deps.sh), runs a bounded fuzz run of
+# Installs what is missing (scripts/deps.sh), checks the lockless code
+# against its litmus tests (scripts/litmus-check.py), runs a bounded fuzz run of
 # the bitmap allocator in userspace (tests/fuzz/fuzz.sh, one result),
 # checks the packaging on the host for 6.1 and 6.12 (scripts/pkg.sh check:
 # dkms build, make install, client builds, modinfo; it stages what the
@@ -104,6 +105,21 @@ fuzz() {
 	add "fuzz (bitmap allocator, ${secs} s)" "$dir/counts" $(($(date +%s) - t))
 }
 
+# litmus: the lockless code against its litmus tests (tests/litmus/,
+# scripts/litmus-check.py), one result per test.
+litmus() {
+	local dir=$XPCPU_OUT/litmus t p f
+	mkdir -p "$dir"
+	t=$(date +%s)
+	python3 "$XPCPU_ROOT/scripts/litmus-check.py" "$(xpcpu_src_root)" | tee "$dir/litmus.out" || true
+	p=$(grep -c '^PASS ' "$dir/litmus.out") || true
+	f=$(grep -c '^FAIL ' "$dir/litmus.out") || true
+	grep -q '^litmus: ' "$dir/litmus.out" || f=$((f + 1))
+	echo "$p $f" >"$dir/counts"
+	add "litmus (lockless protocols <-> code)" "$dir/counts" $(($(date +%s) - t))
+}
+
+litmus
 [ "${SKIP_FUZZ:-0}" = 1 ] || fuzz
 
 

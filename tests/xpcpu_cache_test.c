@@ -469,7 +469,7 @@ static void xpcpu_test_cache_shrinker_drains(struct kunit *test)
 	c_free_last(test, 16);
 	before = xpcpu_cache_nr_cached(NULL);
 	KUNIT_EXPECT_GE(test, before, 16UL);
-	freed = xpcpu_cache_shrink();
+	freed = xpcpu_cache_shrink(ULONG_MAX);
 	after = xpcpu_cache_nr_cached(NULL);
 	KUNIT_EXPECT_EQ(test, after, 0UL);
 	KUNIT_EXPECT_EQ(test, freed, before);
