@@ -5,10 +5,12 @@
  * and the balance work that keeps spare chunks ready and frees the empty
  * ones that stayed empty.  Allocation walks the slots from the first that
  * can fit a request; free finds the chunk through the index.  debugfs
- * gets a read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views()).
+ * gets a read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views();
+ * the latter also goes to test modules, include/xpcpu_view.h).
  */
 #include <linux/bitmap.h>
 #include <linux/bsearch.h>
+#include <linux/export.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
@@ -876,7 +878,8 @@ static void xpcpu_chunk_view(const struct xpcpu_chunk *chunk,
  * @views: room for @max views
  * @max: how many fit
  *
- * Chunks in slot order, the reserved area not included.
+ * Chunks in slot order, the reserved area not included.  Exported to test
+ * modules (XPCPU_INTERNAL_NS): tests/ctl compares them around a bad free.
  *
  * Context: any context.
  * Return: the number of chunks, which may exceed @max (only @max are
@@ -899,6 +902,7 @@ int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max)
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 	return n;
 }
+EXPORT_SYMBOL_NS_GPL(xpcpu_pool_chunk_views, XPCPU_INTERNAL_NS);
 
 /* Print what is still allocated in @chunk, at most a few areas. */
 static void xpcpu_report_chunk(struct xpcpu_chunk *chunk)

@@ -5,7 +5,8 @@
  * indexes the chunks, and the pointer encoding.  Nothing here is API for
  * other modules.  Dependencies run one way: main -> core -> pool ->
  * chunk -> bitmap; first_chunk and modules use the pool; debugfs reads
- * the pool's view and calls the public API.
+ * the pool's view (include/xpcpu_view.h, which test modules get too) and
+ * calls the public API.
  */
 #ifndef _XPCPU_INTERNAL_H
 #define _XPCPU_INTERNAL_H
@@ -20,6 +21,7 @@
 
 #include <xpcpu.h>
 #include <xpcpu_bitmap.h>
+#include <xpcpu_view.h>
 
 /* Every unit is at least this large, so XPCPU_MAX_ALLOC_SIZE fits a chunk. */
 #define XPCPU_MIN_UNIT_SIZE	XPCPU_MAX_ALLOC_SIZE
@@ -175,18 +177,6 @@ struct xpcpu_pool {
 	bool balance_force;		/* next balance ignores the decay */
 	bool trimmed;			/* no spares until an allocation asks */
 	bool dying;			/* unloading: no more balance work */
-};
-
-/*
- * struct xpcpu_chunk_view - what debugfs shows of one chunk
- */
-struct xpcpu_chunk_view {
-	int id;				/* creation number */
-	int slot;			/* slot it is on */
-	int free_bytes;			/* free bytes */
-	int contig_bytes;		/* longest free run */
-	int nr_alloc;			/* live areas */
-	bool is_first;			/* the first chunk */
 };
 
 /*
@@ -354,7 +344,6 @@ void xpcpu_pool_balance(bool force);
 void xpcpu_pool_trim(void);
 int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
 void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st);
-int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max);
 
 /* pcpu_first_chunk.c: the alloc info and the first chunk */
 struct xpcpu_alloc_info *xpcpu_build_alloc_info(size_t static_size,
@@ -373,7 +362,7 @@ void xpcpu_first_chunk_destroy(const struct xpcpu_alloc_info *ai,
 void xpcpu_modules_release_all(void);
 
 /* pcpu_debugfs.c */
-int xpcpu_debugfs_init(void);
+void xpcpu_debugfs_init(void);
 void xpcpu_debugfs_exit(void);
 
 /* The pointer encoding, in one place: unit 0's address <-> __xpcpu. */
