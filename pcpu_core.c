@@ -64,7 +64,8 @@
  *                       the pool (struct xpcpu_caches)
  *   pcpu_modules.c      client modules' static variables (reserved area)
  *   pcpu_pool.c         struct xpcpu_pool: lock, slot lists, counters,
- *                       grow/destroy, the balance work, debugfs's view
+ *                       grow/destroy, the balance work, the read-only
+ *                       view (include/xpcpu_view.h)
  *   pcpu_first_chunk.c  the layout by node and the first chunk
  *   pcpu_index.c        address -> chunk: a sorted array under RCU
  *   pcpu_chunk.c        chunk metadata and lifetime through a memory
@@ -72,6 +73,12 @@
  *   pcpu_bitmap.c       the bitmap allocator and hints of one chunk; no
  *                       memory code, so it also builds in userspace
  *   pcpu_static_{start,end}.c  markers around xpcpu's own DEFINE_XPCPU()s
+ *
+ * Test drivers are not in xpcpu.ko: tests/ctl/ (xpcpu_ctl.ko, the debugfs
+ * "ctl" command interpreter) is a module of its own over the public API
+ * and the view of include/xpcpu_view.h, whose two symbols xpcpu exports
+ * in the namespace XPCPU_INTERNAL_NS only; the KUnit suites (tests/) build
+ * into the KUnit kernel alone.
  *
  * Synchronization rules:
  *
@@ -185,6 +192,22 @@
 #include <xpcpu_trace.h>
 
 DEFINE_XPCPU(struct xpcpu_cpu_stats, xpcpu_cpu_stats);
+
+/**
+ * xpcpu_own_static_ptr() - the __xpcpu pointer of one of xpcpu's own
+ * DEFINE_XPCPU() variables
+ *
+ * For test modules (XPCPU_INTERNAL_NS): tests/ctl checks that freeing it
+ * is rejected, which only xpcpu.ko itself can name.
+ *
+ * Context: any context.
+ * Return: xpcpu_var(xpcpu_cpu_stats).
+ */
+void __xpcpu *xpcpu_own_static_ptr(void)
+{
+	return xpcpu_var(xpcpu_cpu_stats);
+}
+EXPORT_SYMBOL_NS_GPL(xpcpu_own_static_ptr, XPCPU_INTERNAL_NS);
 
 /* Most live allocations seen at once: sampled, see struct xpcpu_stats. */
 static u64 xpcpu_max_alloc;

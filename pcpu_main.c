@@ -154,9 +154,7 @@ static int __init xpcpu_init(void)
 	ret = xpcpu_cache_init(cache_objs, caches);
 	if (ret)
 		goto err_pool_exit;
-	ret = xpcpu_debugfs_init();
-	if (ret)
-		goto err_cache_exit;
+	xpcpu_debugfs_init();
 
 	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s pointers (%s backend, %lu KiB per chunk); caches %s\n",
 		ai->nr_units, ai->nr_groups, ai->unit_size, ai->static_size,
@@ -165,8 +163,6 @@ static int __init xpcpu_init(void)
 		xpcpu_layout_span() >> 10, caches ? "on" : "off");
 	return 0;
 
-err_cache_exit:
-	xpcpu_cache_exit();
 err_pool_exit:
 	xpcpu_pool_exit();
 err_destroy_first:

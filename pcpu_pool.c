@@ -6,9 +6,11 @@
  * empty.  Allocation walks the slots from the first that can fit a
  * request, with a bounded number of misses per hold of the lock; free
  * finds the chunk through the index (pcpu_index.c).  debugfs gets a
- * read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views()).
+ * read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views(); the
+ * latter also goes to test modules, include/xpcpu_view.h).
  */
 #include <linux/bitmap.h>
+#include <linux/export.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
@@ -903,7 +905,8 @@ static bool xpcpu_view_one(struct xpcpu_chunk *chunk, void *arg)
  * Chunks in address order, the reserved area not included.  One short
  * hold of the pool lock per chunk, so interrupts are never off for long,
  * however many chunks there are; each view is consistent, the set is a
- * snapshot only while nothing allocates.
+ * snapshot only while nothing allocates.  Exported to test modules
+ * (XPCPU_INTERNAL_NS): tests/ctl compares them around a bad free.
  *
  * Context: process context.
  * Return: the number of chunks, which may exceed @max (only @max are
@@ -916,6 +919,7 @@ int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max)
 	xpcpu_index_walk(&xpcpu_pool.index, xpcpu_view_one, &w);
 	return w.n;
 }
+EXPORT_SYMBOL_NS_GPL(xpcpu_pool_chunk_views, XPCPU_INTERNAL_NS);
 
 /* Print what is still allocated in @chunk, at most a few areas. */
 static void xpcpu_report_chunk(struct xpcpu_chunk *chunk)

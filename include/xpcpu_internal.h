@@ -5,7 +5,8 @@
  * indexes the chunks, and the pointer encoding.  Nothing here is API for
  * other modules.  Dependencies run one way: main -> debugfs -> core ->
  * cache and modules -> pool and first_chunk -> index and chunk -> bitmap;
- * debugfs reads the pool's and the caches' views.
+ * debugfs reads the pool's and the caches' views (the pool's is in
+ * include/xpcpu_view.h, which test modules get too).
  */
 #ifndef _XPCPU_INTERNAL_H
 #define _XPCPU_INTERNAL_H
@@ -20,6 +21,7 @@
 
 #include <xpcpu.h>
 #include <xpcpu_bitmap.h>
+#include <xpcpu_view.h>
 
 /* The API's smallest allocation is one bitmap bit. */
 static_assert(XPCPU_MIN_ALLOC_SIZE == 1 << XPCPU_MIN_ALLOC_SHIFT);
@@ -182,18 +184,6 @@ struct xpcpu_pool {
 	bool balance_force;		/* next balance ignores the decay */
 	bool trimmed;			/* no spares until an allocation asks */
 	bool dying;			/* unloading: no more balance work */
-};
-
-/*
- * struct xpcpu_chunk_view - what debugfs shows of one chunk
- */
-struct xpcpu_chunk_view {
-	int id;				/* creation number */
-	int slot;			/* slot it is on */
-	int free_bytes;			/* free bytes */
-	int contig_bytes;		/* longest free run */
-	int nr_alloc;			/* live areas */
-	bool is_first;			/* the first chunk */
 };
 
 /*
@@ -372,7 +362,6 @@ void xpcpu_pool_reserved_free(void __xpcpu *ptr);
 void xpcpu_pool_balance(bool force);
 void xpcpu_pool_trim(void);
 void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st);
-int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max);
 
 /* pcpu_first_chunk.c: the layout (fixed once published) and the first chunk */
 extern const struct xpcpu_alloc_info *xpcpu_ai;
@@ -392,7 +381,7 @@ void xpcpu_first_chunk_destroy(const struct xpcpu_alloc_info *ai,
 void xpcpu_modules_release_all(void);
 
 /* pcpu_debugfs.c */
-int xpcpu_debugfs_init(void);
+void xpcpu_debugfs_init(void);
 void xpcpu_debugfs_exit(void);
 
 /*

@@ -12,7 +12,8 @@
 # there.  Incremental by content (sync_sources in scripts/lib.sh): a file
 # whose contents changed is copied with a new mtime and rebuilt, an
 # unchanged one is not, whatever the checkout's mtimes say.  The top-level
-# Kbuild builds xpcpu.ko and the subdirectories bench/ and tests/client/.
+# Kbuild builds xpcpu.ko and the subdirectories bench/, samples/ and
+# tests/{client,ctl,rt}/.
 # Extra make arguments are passed on.
 #
 # Usage: scripts/build.sh KVER [MAKE_ARGS...]   KVER: 6.1, 6.12 or a full version

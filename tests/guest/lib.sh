@@ -8,7 +8,7 @@
 #
 # Usage, in a guest test (/tests/test_<name>.sh):
 #	. /tests/lib.sh
-#	load_xpcpu
+#	load_xpcpu		# or load_ctl: xpcpu and the ctl driver
 #	[ "$(stat_get nr_chunks)" -ge 1 ] || fail "no chunk"
 #	unload_xpcpu
 #	pass
@@ -83,7 +83,26 @@ load_xpcpu() {
 	mod_loaded xpcpu || fail "xpcpu not in /proc/modules after insmod"
 }
 
+# load_ctl [PARAMS...]: load_xpcpu, then the ctl test driver xpcpu_ctl.ko
+# (tests/ctl/), which adds $XPCPU_DBG/ctl; unload_xpcpu unloads it first.
+load_ctl() {
+	load_xpcpu
+	mod_loaded xpcpu_ctl && return 0
+	[ -f $MODDIR/xpcpu_ctl.ko ] || fail "$MODDIR/xpcpu_ctl.ko was not built (tests/ctl/)"
+	insmod $MODDIR/xpcpu_ctl.ko "$@" || fail "insmod xpcpu_ctl.ko${*:+ $*} failed"
+	mod_loaded xpcpu_ctl || fail "xpcpu_ctl not in /proc/modules after insmod"
+}
+
+# unload_ctl: rmmod xpcpu_ctl.ko if it is loaded (it frees what it holds).
+unload_ctl() {
+	mod_loaded xpcpu_ctl || return 0
+	rmmod xpcpu_ctl || fail "rmmod xpcpu_ctl failed"
+	! mod_loaded xpcpu_ctl || fail "xpcpu_ctl still in /proc/modules after rmmod"
+}
+
+# unload_xpcpu: rmmod xpcpu.ko, after the ctl driver if that is loaded.
 unload_xpcpu() {
+	unload_ctl
 	rmmod xpcpu || fail "rmmod xpcpu failed"
 	! mod_loaded xpcpu || fail "xpcpu still in /proc/modules after rmmod"
 }
@@ -133,6 +152,7 @@ dmesg_since() {
 	'
 }
 
+# The ctl file of xpcpu_ctl.ko (tests/ctl/xpcpu_ctl.c); load_ctl first.
 # ctl_write TEXT: write TEXT to the ctl file; prints the error, if any,
 # and returns the write's status.
 ctl_write() {

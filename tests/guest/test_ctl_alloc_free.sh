@@ -5,10 +5,12 @@
 # holds its pattern on every CPU when all are live ("check"), "free all"
 # returns nr_cur_alloc to its baseline at once, and the balance work then
 # frees the extra chunk (nr_chunks back to baseline within 20 s; the
-# baseline includes the one spare empty chunk kept by design).
+# baseline includes the one spare empty chunk kept by design).  rmmod
+# xpcpu_ctl (tests/ctl/, the driver behind ctl) frees the areas it still
+# holds and removes ctl; xpcpu's own files stay.
 . /tests/lib.sh
 
-load_xpcpu
+load_ctl
 need_file $XPCPU_DBG/ctl 600
 b_chunks=$(stat_get nr_chunks) || exit 1
 b_cur=$(stat_get nr_cur_alloc) || exit 1
@@ -47,5 +49,14 @@ while [ "$(stat_get nr_chunks)" -ne "$b_chunks" ]; do
 	i=$((i + 1))
 done
 note "nr_chunks back to $b_chunks after ${i} s"
+
+# Unloading the ctl driver frees the areas it holds and takes its file
+# away, nothing else.
+err=$(ctl_write "alloc 64 8 5") || fail "alloc 64 8 5: $err"
+expect_eq "nr_cur_alloc with 5 ctl areas" "$(stat_get nr_cur_alloc)" $((b_cur + 5))
+unload_ctl
+[ ! -e $XPCPU_DBG/ctl ] || fail "$XPCPU_DBG/ctl still there after rmmod xpcpu_ctl"
+need_file $XPCPU_DBG/stats 444
+expect_eq "nr_cur_alloc after rmmod xpcpu_ctl" "$(stat_get nr_cur_alloc)" "$b_cur"
 unload_xpcpu
 pass

@@ -10,7 +10,7 @@
 # they do not (1024), with the caches on and off.
 . /tests/lib.sh
 
-load_xpcpu
+load_ctl
 need_file $XPCPU_DBG/ctl 600
 b_cur=$(stat_get nr_cur_alloc) || exit 1
 bad0=$(stat_get nr_bad_free) || exit 1

@@ -5,7 +5,7 @@
 # write still works afterwards.
 . /tests/lib.sh
 
-load_xpcpu
+load_ctl
 need_file $XPCPU_DBG/ctl 600
 # One live area, so that "free every" and "check" have something to break.
 err=$(ctl_write "alloc 8 4") || fail "valid 'alloc 8 4' failed: $err"

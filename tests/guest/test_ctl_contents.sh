@@ -12,7 +12,7 @@
 # caches off the same runs go through the pool alone.
 . /tests/lib.sh
 
-load_xpcpu
+load_ctl
 need_file $XPCPU_DBG/ctl 600
 # No chunk decays away under the test: the reuse counts stay exact.
 xpcpu_param empty_decay_ms 600000
