@@ -5,11 +5,13 @@
  * copy for the KUnit checkers (xpcpu_test_util.c, over a chunk's
  * alloc_map) and the userspace fuzzer (fuzz/xpcpu_bitmap_fuzz.c, over its
  * model, through its shim headers); each says how to read a bit.
- * Header-only so that both builds include it; include it after
- * struct xpcpu_block_md (xpcpu_bitmap.h) and memset() are declared.
+ * Header-only so that both builds include it; include it where memset()
+ * is declared.
  */
 #ifndef _XPCPU_HINT_ORACLE_H
 #define _XPCPU_HINT_ORACLE_H
+
+#include <xpcpu_bitmap.h>
 
 /* The fuzzer keeps its coverage hooks out of the oracle (FZ_NO_COVERAGE). */
 #ifndef XPCPU_HINT_ORACLE_ATTR
