@@ -80,8 +80,8 @@ static const char *xb_fmt_ratio(char *buf, size_t len, u64 milli)
 
 /* One summary line: metric @m of test @t at @size on @nr_cpus CPUs. */
 void xpcpu_bench_report(const struct xb_test *t, int m, unsigned int size,
-		      unsigned int nr_cpus, unsigned int rounds,
-		      unsigned int allocators)
+			unsigned int nr_cpus, unsigned int rounds,
+			unsigned int allocators)
 {
 	const struct xb_metric *mt = &t->metrics[m];
 	char sz[16], f[XB_NR][24], r[4][16];

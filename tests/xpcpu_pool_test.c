@@ -21,8 +21,8 @@
 /* Without a spare chunk, an atomic request no chunk fits fails. */
 static void xpcpu_test_alloc_atomic_never_creates_chunk(struct kunit *test)
 {
-	struct xpcpu_stats st0, st1;
 	void __xpcpu *p;
+	struct xpcpu_stats st0, st1;
 
 	set_spare(test, 0);
 	xpcpu_get_stats(&st0);

@@ -60,8 +60,8 @@ static void xpcpu_test_alloc_zeroed_every_cpu(struct kunit *test)
 /* Freed memory dirtied on every CPU comes back zeroed. */
 static void xpcpu_test_alloc_zeroed_after_reuse(struct kunit *test)
 {
-	const size_t size = 256;
 	void __xpcpu *dirty, *p;
+	const size_t size = 256;
 	unsigned int cpu;
 	int n;
 
