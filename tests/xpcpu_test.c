@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite "xpcpu": the API on the live allocator -- zeroed memory,
- * per-CPU copies, the accessors, atomic allocation, chunk creation and
- * release by the balance work, node locality, bad input, bad frees,
- * and the tracepoints (injected failures: xpcpu_fault).  Runs built into
- * a kernel under tools/testing/kunit (see scripts/kunit.sh and
- * tests/.kunitconfig); by the time KUnit runs, every initcall, xpcpu's
- * included, has completed.  Every case leaves nr_cur_alloc where it found
- * it (checked in exit) and check_slots() green.
+ * per-CPU copies, the accessors, atomic allocation and free, 64 KiB
+ * areas, node locality, bad input, bad frees, the statistics and the
+ * tracepoints (chunk creation, the balance work and the chunk index:
+ * xpcpu_pool; injected failures: xpcpu_fault).  Runs built into a kernel
+ * under tools/testing/kunit (see scripts/kunit.sh and tests/.kunitconfig);
+ * by the time KUnit runs, every initcall, xpcpu's included, has
+ * completed.  Every case leaves nr_cur_alloc where it found it (checked
+ * in exit, xpcpu_test_api.c) and check_slots() green.
  */
 #include <kunit/test.h>
 #include <linux/dcache.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
@@ -22,80 +22,10 @@
 #include <linux/string.h>
 #include <linux/topology.h>
 #include <linux/vmalloc.h>
-#include <linux/vmstat.h>
 
 #include <xpcpu_trace.h>
 
-#include "xpcpu_test_util.h"
-
-/* test->priv: what a case must undo, whatever happened. */
-#define MAX_LIVE 1024
-struct api_priv {
-	u64 nr_cur_alloc;		/* baseline */
-	unsigned int old_spare;		/* spare_chunks before the case */
-	bool spare_changed;		/* restore it in exit */
-	unsigned int old_decay;		/* empty_decay_ms before the case */
-	bool decay_changed;		/* restore it in exit */
-	int nr_live;			/* entries in live[] */
-	void __xpcpu *live[MAX_LIVE];	/* allocations not freed yet */
-};
-
-static void __xpcpu *t_alloc(struct kunit *test, size_t size, size_t align,
-			     gfp_t gfp)
-{
-	struct api_priv *priv = test->priv;
-	void __xpcpu *p;
-
-	if (priv->nr_live >= MAX_LIVE)
-		return NULL;
-	p = __xpcpu_alloc_gfp(size, align, gfp);
-	if (p)
-		priv->live[priv->nr_live++] = p;
-	return p;
-}
-
-static void t_forget(struct kunit *test, void __xpcpu *p)
-{
-	struct api_priv *priv = test->priv;
-	int i;
-
-	for (i = priv->nr_live - 1; i >= 0; i--) {
-		if (priv->live[i] == p) {
-			priv->live[i] = priv->live[--priv->nr_live];
-			return;
-		}
-	}
-}
-
-static void t_free(struct kunit *test, void __xpcpu *p)
-{
-	t_forget(test, p);
-	xpcpu_free(p);
-}
-
-/* Change spare_chunks for this case and let the balance work apply it. */
-static void set_spare(struct kunit *test, unsigned int spare)
-{
-	struct api_priv *priv = test->priv;
-	unsigned int old = xchg(&xpcpu_pool.spare_chunks, spare);
-
-	if (!priv->spare_changed) {
-		priv->old_spare = old;
-		priv->spare_changed = true;
-	}
-	xpcpu_cache_drain_now();
-	xpcpu_pool_balance(true);
-}
-
-static bool all_zero(void __xpcpu *p, size_t size)
-{
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		if (memchr_inv(xpcpu_ptr((char __xpcpu *)p, cpu), 0, size))
-			return false;
-	return true;
-}
+#include "xpcpu_test_api.h"
 
 /* ---- the debugfs interface ------------------------------------------ */
 
@@ -130,8 +60,8 @@ static void xpcpu_test_alloc_zeroed_every_cpu(struct kunit *test)
 /* Freed memory dirtied on every CPU comes back zeroed. */
 static void xpcpu_test_alloc_zeroed_after_reuse(struct kunit *test)
 {
-	const size_t size = 256;
 	void __xpcpu *dirty, *p;
+	const size_t size = 256;
 	unsigned int cpu;
 	int n;
 
@@ -291,141 +221,7 @@ static void xpcpu_test_free_irqs_off(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st1.nr_bad_free, st0.nr_bad_free);
 }
 
-/* Without a spare chunk, an atomic request no chunk fits fails. */
-static void xpcpu_test_alloc_atomic_never_creates_chunk(struct kunit *test)
-{
-	struct xpcpu_stats st0, st1;
-	void __xpcpu *p;
-
-	set_spare(test, 0);
-	xpcpu_get_stats(&st0);
-	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 0ULL);
-	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_NOWAIT);
-	KUNIT_EXPECT_PTR_EQ(test, p, NULL);
-	xpcpu_pool_balance(true);
-	xpcpu_get_stats(&st1);
-	KUNIT_EXPECT_EQ(test, st1.nr_created, st0.nr_created);
-	KUNIT_EXPECT_EQ(test, st1.nr_atomic_fail, st0.nr_atomic_fail + 1);
-	if (p)
-		t_free(test, p);
-}
-
-/* With spare chunks, an atomic 64 KiB request is served at once. */
-static void xpcpu_test_alloc_atomic_uses_spare_chunk(struct kunit *test)
-{
-	struct xpcpu_stats st0, st1;
-	void __xpcpu *p;
-
-	set_spare(test, 1);
-	xpcpu_get_stats(&st0);
-	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 1ULL);
-	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_ATOMIC);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_zero(p, XPCPU_MAX_ALLOC_SIZE));
-	/* The balance work replaces the spare that was used. */
-	xpcpu_pool_balance(true);
-	xpcpu_get_stats(&st1);
-	KUNIT_EXPECT_EQ(test, st1.nr_empty_chunks, 1ULL);
-	KUNIT_EXPECT_EQ(test, st1.nr_chunks, st0.nr_chunks + 1);
-	t_free(test, p);
-	xpcpu_pool_balance(true);
-	xpcpu_get_stats(&st1);
-	KUNIT_EXPECT_EQ(test, st1.nr_chunks, st0.nr_chunks);
-	KUNIT_EXPECT_EQ(test, st1.nr_empty_chunks, 1ULL);
-}
-
-/* ---- chunks ----------------------------------------------------------- */
-
-static void xpcpu_test_alloc_new_chunk_when_exhausted(struct kunit *test)
-{
-	void __xpcpu *p[3];
-	struct xpcpu_stats st0, st;
-	int i;
-
-	set_spare(test, 0);
-	xpcpu_get_stats(&st0);
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-		xpcpu_get_stats(&st);
-		KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks + i + 1);
-		KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + i + 1);
-	}
-	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
-	for (i = 0; i < ARRAY_SIZE(p); i++)
-		t_free(test, p[i]);
-}
-
-static void xpcpu_test_balance_releases_empty_chunks(struct kunit *test)
-{
-	void __xpcpu *p[3];
-	struct xpcpu_stats st0, st;
-	int i;
-
-	set_spare(test, 0);
-	xpcpu_get_stats(&st0);
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-	}
-	for (i = 0; i < ARRAY_SIZE(p); i++)
-		t_free(test, p[i]);
-	xpcpu_get_stats(&st);
-	KUNIT_EXPECT_GE(test, st.nr_chunks, st0.nr_chunks);
-	xpcpu_pool_balance(true);
-	xpcpu_get_stats(&st);
-	KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks);
-	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, 0ULL);
-	KUNIT_EXPECT_EQ(test, st.nr_destroyed - st0.nr_destroyed,
-			(u64)ARRAY_SIZE(p));
-}
-
-/*
- * Empty chunks beyond the spares are freed only once they have stayed
- * empty for empty_decay_ms: a balance run before that keeps them (and
- * they serve the next allocations without a new chunk), one after it
- * frees them.
- */
-static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
-{
-	const unsigned int decay_ms = 300;
-	struct api_priv *priv = test->priv;
-	void __xpcpu *p[3];
-	struct xpcpu_stats st0, st;
-	int i;
-
-	set_spare(test, 0);
-	priv->old_decay = xchg(&xpcpu_pool.empty_decay_ms, decay_ms);
-	priv->decay_changed = true;
-	xpcpu_get_stats(&st0);
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-	}
-	for (i = 0; i < ARRAY_SIZE(p); i++)
-		t_free(test, p[i]);
-
-	/* Young: a balance run keeps them, and they are reused. */
-	xpcpu_pool_balance(false);
-	xpcpu_get_stats(&st);
-	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, (u64)ARRAY_SIZE(p));
-	KUNIT_EXPECT_EQ(test, st.nr_destroyed, st0.nr_destroyed);
-	p[0] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p[0]);
-	xpcpu_get_stats(&st);
-	KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + ARRAY_SIZE(p));
-	t_free(test, p[0]);
-
-	/* Decayed: the next balance run frees every one of them. */
-	msleep(decay_ms + 100);
-	xpcpu_pool_balance(false);
-	xpcpu_get_stats(&st);
-	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, 0ULL);
-	KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks);
-	KUNIT_EXPECT_EQ(test, st.nr_destroyed - st0.nr_destroyed,
-			(u64)ARRAY_SIZE(p));
-	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
-}
+/* ---- big areas and node locality ------------------------------------ */
 
 static void xpcpu_test_alloc_64k_every_cpu(struct kunit *test)
 {
@@ -810,109 +606,10 @@ static void xpcpu_test_trace_events_fire(struct kunit *test)
 
 /* ---- suite ---------------------------------------------------------- */
 
-static int xpcpu_test_init(struct kunit *test)
-{
-	struct api_priv *priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
-	struct xpcpu_stats st;
-
-	if (!priv)
-		return -ENOMEM;
-	xpcpu_pool_balance(true);
-	xpcpu_get_stats(&st);
-	priv->nr_cur_alloc = st.nr_cur_alloc;
-	test->priv = priv;
-	return 0;
-}
-
-static void xpcpu_test_exit(struct kunit *test)
-{
-	struct api_priv *priv = test->priv;
-	struct xpcpu_stats st;
-
-	while (priv->nr_live)
-		xpcpu_free(priv->live[--priv->nr_live]);
-	if (priv->spare_changed)
-		xchg(&xpcpu_pool.spare_chunks, priv->old_spare);
-	if (priv->decay_changed)
-		xchg(&xpcpu_pool.empty_decay_ms, priv->old_decay);
-	xpcpu_cache_drain_now();
-	xpcpu_pool_balance(true);
-	xpcpu_get_stats(&st);
-	KUNIT_EXPECT_EQ_MSG(test, st.nr_cur_alloc, priv->nr_cur_alloc,
-			    "the case left allocations behind");
-	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
-}
-
 static int xpcpu_test_suite_init(struct kunit_suite *suite)
 {
 	xpcpu_test_log_seed(suite);
 	return 0;
-}
-
-/*
- * The chunk index on fake chunks (only base_addr matters to it): chunks
- * put on it out of address order, units one unit apart, are found by
- * their first and last byte and by nothing between them; chunks taken
- * off are not found any more, the others still are.
- */
-static void xpcpu_test_index_lookup(struct kunit *test)
-{
-	static const int order[] = { 7, 3, 11, 0, 15, 8, 1, 12,
-				     5, 9, 14, 2, 6, 10, 4, 13 };
-	const unsigned long unit = xpcpu_ai->unit_size;
-	const unsigned long base = 0x100000000000UL;
-	struct xpcpu_index_root root = { .index = NULL };
-	struct xpcpu_chunk *fake[ARRAY_SIZE(order)];
-	LIST_HEAD(gone);
-	unsigned long start;
-	int i, n;
-
-	mutex_init(&root.lock);
-	for (i = 0; i < ARRAY_SIZE(order); i++) {
-		fake[i] = kunit_kzalloc(test, sizeof(*fake[i]), GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, fake[i]);
-		INIT_LIST_HEAD(&fake[i]->list);
-		/* Every other unit-sized range, in a shuffled order. */
-		fake[i]->base_addr = (void *)(base + 2 * unit * order[i]);
-		KUNIT_ASSERT_EQ(test, xpcpu_index_add(&root, fake[i]), 0);
-	}
-
-	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(order); i++) {
-		start = (unsigned long)fake[i]->base_addr;
-		KUNIT_EXPECT_PTR_EQ(test, xpcpu_index_lookup(&root, start),
-				    fake[i]);
-		KUNIT_EXPECT_PTR_EQ(test,
-				    xpcpu_index_lookup(&root, start + unit - 1),
-				    fake[i]);
-		KUNIT_EXPECT_PTR_EQ(test,
-				    xpcpu_index_lookup(&root, start + unit), NULL);
-		KUNIT_EXPECT_PTR_EQ(test,
-				    xpcpu_index_lookup(&root, start - 1), NULL);
-	}
-	rcu_read_unlock();
-
-	for (i = 0; i < ARRAY_SIZE(order); i += 2)
-		list_add_tail(&fake[i]->list, &gone);
-	xpcpu_index_remove(&root, &gone);
-
-	rcu_read_lock();
-	for (i = n = 0; i < ARRAY_SIZE(order); i++) {
-		start = (unsigned long)fake[i]->base_addr;
-		if (i % 2 == 0) {
-			KUNIT_EXPECT_PTR_EQ(test,
-					    xpcpu_index_lookup(&root, start),
-					    NULL);
-			continue;
-		}
-		KUNIT_EXPECT_PTR_EQ(test,
-				    xpcpu_index_lookup(&root, start + unit / 2),
-				    fake[i]);
-		n++;
-	}
-	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, n, (int)ARRAY_SIZE(order) / 2);
-	xpcpu_index_destroy(&root);
 }
 
 static struct kunit_case xpcpu_test_cases[] = {
@@ -924,11 +621,6 @@ static struct kunit_case xpcpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_alloc_atomic_irqs_off),
 	KUNIT_CASE(xpcpu_test_alloc_atomic_under_spinlock),
 	KUNIT_CASE(xpcpu_test_free_irqs_off),
-	KUNIT_CASE(xpcpu_test_alloc_atomic_never_creates_chunk),
-	KUNIT_CASE(xpcpu_test_alloc_atomic_uses_spare_chunk),
-	KUNIT_CASE(xpcpu_test_alloc_new_chunk_when_exhausted),
-	KUNIT_CASE(xpcpu_test_balance_releases_empty_chunks),
-	KUNIT_CASE(xpcpu_test_balance_decays_empty_chunks),
 	KUNIT_CASE(xpcpu_test_alloc_64k_every_cpu),
 	KUNIT_CASE(xpcpu_test_alloc_node_local),
 	KUNIT_CASE_PARAM(xpcpu_test_alloc_bad_input_null,
@@ -942,15 +634,14 @@ static struct kunit_case xpcpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_free_null_ignored),
 	KUNIT_CASE(xpcpu_test_stats_count_alloc_free),
 	KUNIT_CASE(xpcpu_test_trace_events_fire),
-	KUNIT_CASE(xpcpu_test_index_lookup),
 	{}
 };
 
 static struct kunit_suite xpcpu_test_suite = {
 	.name = "xpcpu",
 	.suite_init = xpcpu_test_suite_init,
-	.init = xpcpu_test_init,
-	.exit = xpcpu_test_exit,
+	.init = xpcpu_test_api_init,
+	.exit = xpcpu_test_api_exit,
 	.test_cases = xpcpu_test_cases,
 };
 

@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/spinlock.h>
 
+#include "xpcpu_hint_oracle.h"
 #include "xpcpu_test_util.h"
 
 static ulong test_seed;
@@ -35,6 +36,12 @@ do {									\
 			  (r)->chunk->id, ##__VA_ARGS__);		\
 } while (0)
 
+/* A bit of a kernel bitmap, for xpcpu_hint_oracle(). */
+static bool map_bit_free(const void *map, int bit)
+{
+	return !test_bit(bit, map);
+}
+
 /**
  * xpcpu_test_brute_md() - the hints of a bitmap range, by brute force
  * @map: the bitmap
@@ -42,66 +49,13 @@ do {									\
  * @nr_bits: its length
  * @md: the result, offsets relative to @start
  *
- * Follows the tie rules of struct xpcpu_block_md literally: contig_hint is
- * the longest free run and contig_hint_start the first run of that length;
- * scan_hint is the longest run starting before contig_hint_start and
- * scan_hint_start the last run of that length there.  Without free bits
- * every hint is 0 and first_free is @nr_bits.
+ * xpcpu_hint_oracle() (xpcpu_hint_oracle.h, shared with the fuzzer) on
+ * @map's bits: see there for the tie rules.
  */
 void xpcpu_test_brute_md(const unsigned long *map, int start, int nr_bits,
 			 struct xpcpu_block_md *md)
 {
-	int i, rs = -1;
-
-	memset(md, 0, sizeof(*md));
-	md->nr_bits = nr_bits;
-	md->first_free = nr_bits;
-
-	/* Pass 1: every free run; the longest, the edges, the first. */
-	for (i = 0; i <= nr_bits; i++) {
-		bool is_free = i < nr_bits && !test_bit(start + i, map);
-		int len;
-
-		if (is_free) {
-			if (rs < 0)
-				rs = i;
-			continue;
-		}
-		if (rs < 0)
-			continue;
-		len = i - rs;
-		if (md->first_free == nr_bits)
-			md->first_free = rs;
-		if (rs == 0)
-			md->left_free = len;
-		if (i == nr_bits)
-			md->right_free = len;
-		if (len > md->contig_hint) {
-			md->contig_hint = len;
-			md->contig_hint_start = rs;
-		}
-		rs = -1;
-	}
-
-	/* Pass 2: the runs before the contig hint; the last longest wins. */
-	rs = -1;
-	for (i = 0; i <= md->contig_hint_start; i++) {
-		bool is_free = i < md->contig_hint_start &&
-			       !test_bit(start + i, map);
-
-		if (is_free) {
-			if (rs < 0)
-				rs = i;
-			continue;
-		}
-		if (rs < 0)
-			continue;
-		if (i - rs >= md->scan_hint) {
-			md->scan_hint = i - rs;
-			md->scan_hint_start = rs;
-		}
-		rs = -1;
-	}
+	xpcpu_hint_oracle(map_bit_free, map, start, nr_bits, md);
 }
 
 static void cmp_field(struct xpcpu_test_report *r, const char *what, int idx,

@@ -55,6 +55,10 @@
 #define FZ_NO_COVERAGE
 #endif
 
+/* The brute-force hints, one copy with the KUnit checkers. */
+#define XPCPU_HINT_ORACLE_ATTR	FZ_NO_COVERAGE
+#include "../xpcpu_hint_oracle.h"
+
 int xpcpu_shim_fail_nth;
 int xpcpu_shim_nr_live;
 int xpcpu_shim_nr_warnings;
@@ -358,63 +362,20 @@ static FZ_NO_COVERAGE bool model_free_bit(int bit)
 	return m.state[bit] == FZ_FREE;
 }
 
+/* model_free_bit() as xpcpu_hint_oracle() reads a bit. */
+static FZ_NO_COVERAGE bool model_oracle_bit(const void *ctx, int bit)
+{
+	return model_free_bit(bit);
+}
+
 /*
  * The hints of [start, start + nr_bits) by brute force from the model:
- * xpcpu_test_brute_md() of tests/xpcpu_test_util.c, on the model's bits.
+ * xpcpu_hint_oracle() of ../xpcpu_hint_oracle.h (the KUnit checkers'
+ * xpcpu_test_brute_md() too), on the model's bits.
  */
 static FZ_NO_COVERAGE void model_md(int start, int nr_bits, struct xpcpu_block_md *md)
 {
-	int i, rs = -1;
-
-	memset(md, 0, sizeof(*md));
-	md->nr_bits = nr_bits;
-	md->first_free = nr_bits;
-
-	/* Pass 1: every free run; the longest, the edges, the first. */
-	for (i = 0; i <= nr_bits; i++) {
-		bool is_free = i < nr_bits && model_free_bit(start + i);
-		int len;
-
-		if (is_free) {
-			if (rs < 0)
-				rs = i;
-			continue;
-		}
-		if (rs < 0)
-			continue;
-		len = i - rs;
-		if (md->first_free == nr_bits)
-			md->first_free = rs;
-		if (rs == 0)
-			md->left_free = len;
-		if (i == nr_bits)
-			md->right_free = len;
-		if (len > md->contig_hint) {
-			md->contig_hint = len;
-			md->contig_hint_start = rs;
-		}
-		rs = -1;
-	}
-
-	/* Pass 2: the runs before the contig hint; the last longest wins. */
-	rs = -1;
-	for (i = 0; i <= md->contig_hint_start; i++) {
-		bool is_free = i < md->contig_hint_start &&
-			       model_free_bit(start + i);
-
-		if (is_free) {
-			if (rs < 0)
-				rs = i;
-			continue;
-		}
-		if (rs < 0)
-			continue;
-		if (i - rs >= md->scan_hint) {
-			md->scan_hint = i - rs;
-			md->scan_hint_start = rs;
-		}
-		rs = -1;
-	}
+	xpcpu_hint_oracle(model_oracle_bit, NULL, start, nr_bits, md);
 }
 
 /* ---- The checks ---- */
