@@ -166,6 +166,9 @@ static void xpcpu_chunk_relocate(struct xpcpu_chunk *chunk)
 		list_move_tail(&chunk->list, list);
 	else
 		list_move(&chunk->list, list);
+	if (chunk->slot >= 0)
+		xpcpu_pool.slot_len[chunk->slot]--;
+	xpcpu_pool.slot_len[slot]++;
 	chunk->slot = slot;
 }
 
@@ -267,6 +270,8 @@ static void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
 	list_del_init(&chunk->list);
+	if (chunk->slot >= 0)
+		xpcpu_pool.slot_len[chunk->slot]--;
 	chunk->slot = -1;
 	xpcpu_stat_chunk_unlinked(chunk);
 	if (xpcpu_chunk_is_empty(chunk))
@@ -351,51 +356,88 @@ static int xpcpu_sure_slot(int need, size_t align)
 }
 
 /*
+ * struct xpcpu_scan - a slot search spread over several holds of the lock
+ */
+struct xpcpu_scan {
+	int budget;			/* misses left in this hold */
+	int slot;			/* the slot the last hold stopped in,
+					 * -1 for a new search */
+	int tried;			/* chunks of that slot tried so far */
+};
+
+/* The first chunk of the slots from @slot on, which surely fit. */
+static int xpcpu_take_sure(size_t size, size_t align, int nr, int slot,
+			   struct xpcpu_cache_obj *obj)
+{
+	struct xpcpu_chunk *chunk;
+
+	for (; slot < xpcpu_pool.nr_slots; slot++) {
+		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
+			xpcpu_irqsoff_scanned(++xpcpu_pool.hold_scanned);
+			if (!xpcpu_chunk_take(chunk, size, align, nr, true, obj))
+				return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/*
  * Allocate @nr areas of @size bytes at @align, back to back, from the
- * first chunk in slot order that fits them, trying at most *@budget
+ * first chunk in slot order that fits them, trying at most @scan->budget
  * chunks that turn out not to fit.
  *
  * The slots below xpcpu_sure_slot() hold chunks that may or may not fit
  * (a free run long enough but misaligned, or just shorter than needed);
  * with many fragmented chunks there, trying them all would keep
  * interrupts off for a time that grows with the chunk count.  So each
- * miss costs one unit of the budget; when it runs out, the chunks not
- * tried yet are rotated to the front of their slot, for the next search
- * to try first, and the search goes on in the slots where the first chunk
- * fits.  The work per hold is bounded by the budget, whatever the number
- * of chunks.
+ * miss costs one unit of the budget; when it runs out, the chunks of that
+ * slot not tried yet are rotated to its front and the place is kept in
+ * @scan, and the search goes to the slots where the first chunk fits.
+ * If none does, the next hold resumes where this one stopped: slot by
+ * slot, every chunk is tried in the end.  The work per hold is bounded by
+ * the budget, whatever the number of chunks.
  *
  * Context: pool lock held.
  * Return: 0 with the first area in *@obj; -EAGAIN when the budget ran
  * out before every chunk was tried; -ENOSPC when none fits.
  */
 static int xpcpu_alloc_from_slots(size_t size, size_t align, int nr,
-				  struct xpcpu_cache_obj *obj, int *budget)
+				  struct xpcpu_cache_obj *obj,
+				  struct xpcpu_scan *scan)
 {
 	int need = nr * size, sure = xpcpu_sure_slot(need, align);
 	struct xpcpu_chunk *chunk;
 	struct list_head *head;
-	int slot, ret = -ENOSPC;
+	int slot, n;
 
 	lockdep_assert_held(&xpcpu_pool.lock);
-	for (slot = xpcpu_size_to_slot(need); slot < xpcpu_pool.nr_slots;
-	     slot++) {
+	slot = xpcpu_size_to_slot(need);
+	if (scan->slot >= slot)
+		slot = scan->slot;
+	else
+		scan->tried = 0;
+	for (; slot < sure; slot++, scan->tried = 0) {
 		head = &xpcpu_pool.slots[slot];
+		n = scan->tried;
 		list_for_each_entry(chunk, head, list) {
+			/* The rest of the slot was tried in earlier holds. */
+			if (n++ >= xpcpu_pool.slot_len[slot])
+				break;
 			xpcpu_irqsoff_scanned(++xpcpu_pool.hold_scanned);
 			if (!xpcpu_chunk_take(chunk, size, align, nr, true, obj))
 				return 0;
-			if (slot >= sure || --*budget > 0)
+			if (--scan->budget > 0)
 				continue;
-			/* Out of budget: the rest of this slot goes first next time. */
+			/* Out of budget: the untried rest goes first next time. */
 			if (!list_is_last(&chunk->list, head))
 				list_rotate_to_front(chunk->list.next, head);
-			ret = -EAGAIN;
-			slot = sure - 1;
-			break;
+			scan->slot = slot;
+			scan->tried = n;
+			return xpcpu_take_sure(size, align, nr, sure, obj) ?
+			       -EAGAIN : 0;
 		}
 	}
-	return ret;
+	return xpcpu_take_sure(size, align, nr, sure, obj);
 }
 
 /*
@@ -406,21 +448,22 @@ static int xpcpu_alloc_from_slots(size_t size, size_t align, int nr,
 static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
 			      struct xpcpu_cache_obj *obj)
 {
+	struct xpcpu_scan scan = { .slot = -1 };
 	unsigned long flags;
-	int budget, passes = 0, ret;
+	int passes = 0, ret;
 
 	do {
-		budget = XPCPU_SCAN_BUDGET;
+		scan.budget = XPCPU_SCAN_BUDGET;
 		flags = xpcpu_pool_lock();
 		xpcpu_pool.hold_scanned = 0;
-		ret = xpcpu_alloc_from_slots(size, align, 1, obj, &budget);
+		ret = xpcpu_alloc_from_slots(size, align, 1, obj, &scan);
 		/*
-		 * Each pass tries XPCPU_SCAN_BUDGET chunks the one before did
-		 * not (they were rotated to the front): enough passes for
-		 * every chunk, and one more for those that moved meanwhile.
+		 * Each pass goes on from where the one before stopped: enough
+		 * passes for every chunk and every slot, whatever moved
+		 * meanwhile (a bound, not the expected count).
 		 */
 		if (ret == -EAGAIN && ++passes > xpcpu_pool.stats.nr_chunks /
-		    XPCPU_SCAN_BUDGET + 1)
+		    XPCPU_SCAN_BUDGET + xpcpu_pool.nr_slots)
 			ret = -ENOSPC;
 		if (ret == -ENOSPC && is_atomic)
 			xpcpu_stat_atomic_fail();
@@ -565,16 +608,18 @@ out:
 int xpcpu_pool_alloc_batch(int size, int align, struct xpcpu_cache_obj *objs,
 			   int nr)
 {
-	int n = 0, run = nr, i, off, budget = XPCPU_SCAN_BUDGET;
+	struct xpcpu_scan scan = { .budget = XPCPU_SCAN_BUDGET };
 	struct xpcpu_cache_obj run_obj;
+	int n = 0, run = nr, i, off;
 	unsigned long flags;
 
 	flags = xpcpu_pool_lock();
 	xpcpu_pool.hold_scanned = 0;
-	while (n < nr && run && budget > 0) {
+	while (n < nr && run && scan.budget > 0) {
 		run = min(run, nr - n);
+		scan.slot = -1;
 		if (xpcpu_alloc_from_slots(size, align, run, &run_obj,
-					   &budget)) {
+					   &scan)) {
 			run /= 2;
 			continue;
 		}
@@ -981,8 +1026,12 @@ int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved)
 	xpcpu_pool.nr_slots = xpcpu_size_to_slot(xpcpu_ai->unit_size - 1) + 2;
 	xpcpu_pool.slots = kcalloc(xpcpu_pool.nr_slots,
 				   sizeof(*xpcpu_pool.slots), GFP_KERNEL);
-	if (!xpcpu_pool.slots)
-		return -ENOMEM;
+	xpcpu_pool.slot_len = kcalloc(xpcpu_pool.nr_slots,
+				      sizeof(*xpcpu_pool.slot_len), GFP_KERNEL);
+	if (!xpcpu_pool.slots || !xpcpu_pool.slot_len) {
+		ret = -ENOMEM;
+		goto err_free_slots;
+	}
 	for (i = 0; i < xpcpu_pool.nr_slots; i++)
 		INIT_LIST_HEAD(&xpcpu_pool.slots[i]);
 	xpcpu_pool.first = first;
@@ -990,12 +1039,16 @@ int xpcpu_pool_init(struct xpcpu_chunk *first, struct xpcpu_chunk *reserved)
 	WRITE_ONCE(xpcpu_pool.dying, false);
 
 	ret = xpcpu_pool_link(first, 0, 0, NULL);
-	if (ret) {
-		kfree(xpcpu_pool.slots);
-		return ret;
-	}
+	if (ret)
+		goto err_free_slots;
 	xpcpu_balance_queue(true);
 	return 0;
+
+err_free_slots:
+	kfree(xpcpu_pool.slot_len);
+	kfree(xpcpu_pool.slots);
+	xpcpu_pool.slots = NULL;
+	return ret;
 }
 
 /**
@@ -1024,6 +1077,7 @@ void xpcpu_pool_exit(void)
 
 	/* Every chunk is off it now; lookups after exit find nothing. */
 	xpcpu_index_destroy(&xpcpu_pool.index);
+	kfree(xpcpu_pool.slot_len);
 	kfree(xpcpu_pool.slots);
 	xpcpu_pool.slots = NULL;
 }

@@ -171,6 +171,7 @@ struct xpcpu_pool {
 	struct mutex grow_mutex;	/* serializes creation; before lock */
 	struct xpcpu_index_root index;	/* unit 0 range -> chunk */
 	struct list_head *slots;	/* chunks by longest free run, lock */
+	int *slot_len;			/* chunks on each slot, lock */
 	int nr_slots;			/* slots; the last holds empty chunks */
 	struct xpcpu_chunk *first;	/* dynamic part of the first chunk */
 	struct xpcpu_chunk *reserved;	/* reserved part of the first chunk */

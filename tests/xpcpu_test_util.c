@@ -204,12 +204,20 @@ int xpcpu_test_check_slots(struct kunit *test)
 	struct xpcpu_pool_stats ps;
 	struct xpcpu_stats st;
 	unsigned long flags;
-	int slot, errs = 0;
+	int slot, len, errs = 0;
 
 	/* Areas are live or cached: only exact while nothing runs. */
 	xpcpu_get_stats(&st);
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
 	for (slot = 0; slot < xpcpu_pool.nr_slots; slot++) {
+		len = 0;
+		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list)
+			len++;
+		if (len != xpcpu_pool.slot_len[slot]) {
+			kunit_err(test, "check_slots: slot %d holds %d chunks, slot_len says %d",
+				  slot, len, xpcpu_pool.slot_len[slot]);
+			errs++;
+		}
 		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
 			nr_chunks++;
 			if (chunk->slot != slot ||
