@@ -63,9 +63,13 @@
  *   pcpu_cache.c        per-CPU caches of small free areas in front of
  *                       the pool (struct xpcpu_caches)
  *   pcpu_modules.c      client modules' static variables (reserved area)
- *   pcpu_pool.c         struct xpcpu_pool: lock, slot lists, counters,
- *                       grow/destroy, the balance work, the read-only
- *                       view (include/xpcpu_view.h)
+ *   pcpu_balance.c      the balance work: spare chunks, decayed empty
+ *                       chunks, trim; the reap work's pinned-chunk walk
+ *   pcpu_pool_view.c    the pool's read-only view (include/xpcpu_view.h)
+ *                       and the unload report
+ *   pcpu_pool.c         struct xpcpu_pool: slot lists, grow/destroy,
+ *                       bounded slot searches, alloc/free, batches (its
+ *                       lock and counters' helpers: xpcpu_internal.h)
  *   pcpu_first_chunk.c  the layout by node and the first chunk
  *   pcpu_index.c        address -> chunk: a sorted array under RCU
  *   pcpu_chunk.c        chunk metadata and lifetime through a memory

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The pool: every chunk, the slot lists that order them by their longest
- * free run, the counters, chunk growth and destruction, and the balance
- * work that keeps spare chunks ready and frees the empty ones that stayed
- * empty.  Allocation walks the slots from the first that can fit a
- * request, with a bounded number of misses per hold of the lock; free
- * finds the chunk through the index (pcpu_index.c).  debugfs gets a
- * read-only view (xpcpu_pool_read_stats(), xpcpu_pool_chunk_views(); the
- * latter also goes to test modules, include/xpcpu_view.h).
+ * free run, chunk growth and destruction, allocation and free.
+ * Allocation walks the slots from the first that can fit a request, with
+ * a bounded number of misses per hold of the lock; free finds the chunk
+ * through the index (pcpu_index.c).  The balance work that keeps spare
+ * chunks and frees decayed empty ones is in pcpu_balance.c, the read-only
+ * view in pcpu_pool_view.c; the lock and the counters' helpers are in
+ * xpcpu_internal.h, shared by the three.
  */
 #include <linux/bitmap.h>
 #include <linux/export.h>
@@ -27,8 +27,6 @@
 struct xpcpu_irqsoff_stats xpcpu_irqsoff;
 #endif
 
-static void xpcpu_balance_workfn(struct work_struct *work);
-
 struct xpcpu_pool xpcpu_pool = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(xpcpu_pool.lock),
 	.grow_mutex = __MUTEX_INITIALIZER(xpcpu_pool.grow_mutex),
@@ -38,91 +36,6 @@ struct xpcpu_pool xpcpu_pool = {
 	.spare_chunks = 1,
 	.empty_decay_ms = 1000,
 };
-
-/*
- * The pool lock: a raw spinlock held with interrupts off, for bitmap work
- * only.  Debug builds time every hold (xpcpu_irqsoff_*()).
- */
-static unsigned long xpcpu_pool_lock(void)
-	__acquires(&xpcpu_pool.lock)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	xpcpu_pool.hold_t0 = xpcpu_irqsoff_begin();
-	return flags;
-}
-
-static void xpcpu_pool_unlock(unsigned long flags)
-	__releases(&xpcpu_pool.lock)
-{
-	xpcpu_irqsoff_end(xpcpu_pool.hold_t0);
-	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
-}
-
-/*
- * Counters, after mm/percpu-internal.h's pcpu_stats_*() helpers: every
- * change of xpcpu_pool.stats goes through one of these, named for the
- * event, under the lock.
- */
-static inline void xpcpu_stat_areas_taken(int nr)
-{
-	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.nr_areas += nr;
-}
-
-static inline void xpcpu_stat_areas_released(int nr)
-{
-	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.nr_areas -= nr;
-}
-
-/* @chunk joined the pool: made by xpcpu_pool_grow() unless the first. */
-static inline void xpcpu_stat_chunk_linked(const struct xpcpu_chunk *chunk)
-{
-	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
-
-	lockdep_assert_held(&xpcpu_pool.lock);
-	st->nr_chunks++;
-	st->nr_max_chunks = max(st->nr_max_chunks, st->nr_chunks);
-	if (!chunk->is_first)
-		st->nr_created++;
-}
-
-/* @chunk left the pool for good: it is destroyed next, unless the first. */
-static inline void xpcpu_stat_chunk_unlinked(const struct xpcpu_chunk *chunk)
-{
-	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
-
-	lockdep_assert_held(&xpcpu_pool.lock);
-	st->nr_chunks--;
-	if (!chunk->is_first)
-		st->nr_destroyed++;
-}
-
-static inline void xpcpu_stat_chunk_emptied(void)
-{
-	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.nr_empty_chunks++;
-}
-
-static inline void xpcpu_stat_chunk_unemptied(void)
-{
-	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.nr_empty_chunks--;
-}
-
-static inline void xpcpu_stat_atomic_fail(void)
-{
-	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.nr_atomic_fail++;
-}
-
-static inline void xpcpu_stat_reserved(int bytes)
-{
-	lockdep_assert_held(&xpcpu_pool.lock);
-	xpcpu_pool.stats.reserved_used += bytes;
-}
 
 /* Slot of a chunk whose longest free run is @size bytes. */
 static int xpcpu_size_to_slot(int size)
@@ -147,7 +60,7 @@ XPCPU_VISIBLE_IF_KUNIT int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk)
 	return xpcpu_size_to_slot(xpcpu_bit_to_off(contig));
 }
 
-static bool xpcpu_chunk_is_empty(const struct xpcpu_chunk *chunk)
+bool xpcpu_chunk_is_empty(const struct xpcpu_chunk *chunk)
 {
 	return !chunk->is_first && !chunk->map.nr_alloc;
 }
@@ -178,25 +91,6 @@ static void xpcpu_chunk_became_empty(struct xpcpu_chunk *chunk)
 	lockdep_assert_held(&xpcpu_pool.lock);
 	xpcpu_stat_chunk_emptied();
 	chunk->empty_since = jiffies;
-}
-
-/*
- * Ask the balance work to run: now (@urgent: the spares ran low), or once
- * an empty chunk may have decayed, leaving a run already pending as it is.
- */
-static void xpcpu_balance_queue(bool urgent)
-{
-	unsigned long delay;
-
-	if (READ_ONCE(xpcpu_pool.dying))
-		return;
-	if (urgent) {
-		WRITE_ONCE(xpcpu_pool.trimmed, false);
-		mod_delayed_work(system_unbound_wq, &xpcpu_pool.balance_work, 0);
-		return;
-	}
-	delay = msecs_to_jiffies(READ_ONCE(xpcpu_pool.empty_decay_ms));
-	queue_delayed_work(system_unbound_wq, &xpcpu_pool.balance_work, delay);
 }
 
 /*
@@ -266,7 +160,7 @@ static int xpcpu_pool_link(struct xpcpu_chunk *chunk, size_t size,
 }
 
 /* Take an empty chunk off its slot; the index keeps it until erased. */
-static void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
+void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
 {
 	lockdep_assert_held(&xpcpu_pool.lock);
 	list_del_init(&chunk->list);
@@ -284,9 +178,8 @@ static void xpcpu_pool_unlink(struct xpcpu_chunk *chunk)
  * Context: process context, grow_mutex held.
  * Return: the chunk, or NULL.
  */
-static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size,
-					   size_t align,
-					   struct xpcpu_cache_obj *obj)
+struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size, size_t align,
+				    struct xpcpu_cache_obj *obj)
 {
 	struct xpcpu_chunk *chunk;
 	unsigned int noio;
@@ -318,7 +211,7 @@ static struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size,
  * the grace period.
  * Context: process context.
  */
-static void xpcpu_pool_destroy_list(struct list_head *list)
+void xpcpu_pool_destroy_list(struct list_head *list)
 {
 	struct xpcpu_chunk *chunk, *tmp;
 
@@ -691,36 +584,6 @@ void xpcpu_pool_free_batch(struct xpcpu_cache_obj *objs, int nr, int size)
 	xpcpu_pool_unlock(flags);
 }
 
-static bool xpcpu_chunk_pinned(struct xpcpu_chunk *chunk, void *arg)
-{
-	/*
-	 * Racy by design: nr_alloc changes under the pool lock and
-	 * cached_map bits with atomics while this reads them.  A wrong
-	 * answer costs one drain of the caches too many or one reap period
-	 * of delay, never correctness.
-	 */
-	int nr_alloc = data_race(chunk->map.nr_alloc);
-
-	return !chunk->is_first && nr_alloc &&
-	       data_race(bitmap_weight(chunk->cached_map,
-				       chunk->map.nr_bits)) == nr_alloc;
-}
-
-/**
- * xpcpu_pool_nr_pinned_chunks() - chunks that only caches keep
- *
- * A walk of the index under RCU: no lock, interrupts stay on, however
- * many chunks there are.  An estimate while allocations run.
- *
- * Context: process context.
- * Return: the number of chunks, the first not included, whose every
- * area sits in some per-CPU cache.
- */
-int xpcpu_pool_nr_pinned_chunks(void)
-{
-	return xpcpu_index_walk(&xpcpu_pool.index, xpcpu_chunk_pinned, NULL);
-}
-
 /**
  * xpcpu_pool_reserved_alloc() - carve an area out of the reserved area
  * @size: bytes, a multiple of 4
@@ -775,220 +638,6 @@ void xpcpu_pool_reserved_free(void __xpcpu *ptr)
 	xpcpu_pool_unlock(flags);
 	if (bits >= 0)
 		trace_xpcpu_free(rsv->base_addr, off, ptr);
-}
-
-/* Empty chunks one hold of the lock takes off their slot, at most. */
-#define XPCPU_COLLECT_BATCH	16
-
-/*
- * Unlink onto @list up to XPCPU_COLLECT_BATCH empty chunks beyond @keep
- * that have been empty for @decay jiffies, oldest first (chunks join the
- * free slot at its tail); *@more tells whether the batch filled up.
- * Return: jiffies until the next one decays, 0 if none waits.
- */
-static unsigned long xpcpu_collect_empty(struct list_head *list, int keep,
-					 unsigned long decay, bool *more)
-{
-	struct list_head *free_slot = &xpcpu_pool.slots[xpcpu_pool.nr_slots - 1];
-	struct xpcpu_chunk *chunk, *tmp;
-	unsigned long now = jiffies;
-	int n = 0;
-
-	lockdep_assert_held(&xpcpu_pool.lock);
-	*more = false;
-	list_for_each_entry_safe(chunk, tmp, free_slot, list) {
-		if ((int)xpcpu_pool.stats.nr_empty_chunks <= keep)
-			break;
-		if (!xpcpu_chunk_is_empty(chunk))
-			continue;
-		if (time_before(now, chunk->empty_since + decay))
-			return chunk->empty_since + decay - now;
-		if (n++ == XPCPU_COLLECT_BATCH) {
-			*more = true;
-			break;
-		}
-		xpcpu_pool_unlink(chunk);
-		list_add(&chunk->list, list);
-	}
-	return 0;
-}
-
-/*
- * xpcpu_collect_empty() in batches, each in its own short hold of the
- * lock, until no decayed chunk is left beyond @keep.
- */
-static unsigned long xpcpu_collect_decayed(struct list_head *list, int keep,
-					   unsigned long decay)
-{
-	unsigned long flags, next;
-	bool more;
-
-	do {
-		flags = xpcpu_pool_lock();
-		next = xpcpu_collect_empty(list, keep, decay, &more);
-		xpcpu_pool_unlock(flags);
-	} while (more);
-	return next;
-}
-
-/*
- * Keep spare_chunks empty chunks: free the empty chunks beyond them that
- * have decayed (and come back when the next one will have), then create
- * chunks until there are spare_chunks.
- */
-static void xpcpu_balance_workfn(struct work_struct *work)
-{
-	unsigned long decay = msecs_to_jiffies(READ_ONCE(xpcpu_pool.empty_decay_ms));
-	int spare = READ_ONCE(xpcpu_pool.spare_chunks);
-	unsigned long next;
-	LIST_HEAD(to_free);
-
-	/*
-	 * Any caller may wait for this work (on grow_mutex): what it
-	 * allocates, it allocates in xpcpu_pool_grow() and
-	 * xpcpu_pool_destroy_list(), both in NOIO scope.
-	 */
-	if (xchg(&xpcpu_pool.balance_force, false))
-		decay = 0;
-
-	next = xpcpu_collect_decayed(&to_free, spare, decay);
-	xpcpu_pool_destroy_list(&to_free);
-	if (next && !READ_ONCE(xpcpu_pool.dying))
-		queue_delayed_work(system_unbound_wq, &xpcpu_pool.balance_work, next);
-
-	mutex_lock(&xpcpu_pool.grow_mutex);
-	while (!READ_ONCE(xpcpu_pool.dying) && !READ_ONCE(xpcpu_pool.trimmed) &&
-	       (int)READ_ONCE(xpcpu_pool.stats.nr_empty_chunks) < spare &&
-	       xpcpu_pool_grow(GFP_KERNEL, 0, 0, NULL))
-		;
-	mutex_unlock(&xpcpu_pool.grow_mutex);
-}
-
-/**
- * xpcpu_pool_trim() - free every empty chunk now, the spares included
- *
- * No spare is made again until an allocation takes one or finds none.
- *
- * Context: process context.
- */
-void xpcpu_pool_trim(void)
-{
-	LIST_HEAD(to_free);
-
-	WRITE_ONCE(xpcpu_pool.trimmed, true);
-	xpcpu_collect_decayed(&to_free, 0, 0);
-	xpcpu_pool_destroy_list(&to_free);
-}
-
-/**
- * xpcpu_pool_balance() - run the balance work now and wait for it
- * @force: free the empty chunks beyond the spares whatever their age
- *
- * Context: process context.
- */
-void xpcpu_pool_balance(bool force)
-{
-	if (force)
-		WRITE_ONCE(xpcpu_pool.balance_force, true);
-	xpcpu_balance_queue(true);
-	flush_delayed_work(&xpcpu_pool.balance_work);
-}
-
-/**
- * xpcpu_pool_read_stats() - a consistent copy of the pool's counters
- * @st: where it goes
- *
- * Context: any context.
- */
-void xpcpu_pool_read_stats(struct xpcpu_pool_stats *st)
-{
-	unsigned long flags;
-
-	flags = xpcpu_pool_lock();
-	*st = xpcpu_pool.stats;
-	xpcpu_pool_unlock(flags);
-}
-
-/* One chunk's view, in one short hold of the lock. */
-static void xpcpu_chunk_view(const struct xpcpu_chunk *chunk,
-			     struct xpcpu_chunk_view *v)
-{
-	unsigned long flags;
-
-	flags = xpcpu_pool_lock();
-	v->id = chunk->id;
-	v->slot = chunk->slot;
-	v->free_bytes = chunk->map.free_bytes;
-	v->contig_bytes = xpcpu_bit_to_off(chunk->map.chunk_md.contig_hint);
-	v->nr_alloc = chunk->map.nr_alloc;
-	v->is_first = chunk->is_first;
-	xpcpu_pool_unlock(flags);
-}
-
-/* Where xpcpu_pool_chunk_views() is. */
-struct xpcpu_view_walk {
-	struct xpcpu_chunk_view *views;	/* room for max */
-	int max;			/* views that fit */
-	int n;				/* chunks seen */
-};
-
-static bool xpcpu_view_one(struct xpcpu_chunk *chunk, void *arg)
-{
-	struct xpcpu_view_walk *w = arg;
-
-	if (w->n < w->max)
-		xpcpu_chunk_view(chunk, &w->views[w->n]);
-	w->n++;
-	return true;
-}
-
-/**
- * xpcpu_pool_chunk_views() - what debugfs shows of each chunk
- * @views: room for @max views
- * @max: how many fit
- *
- * Chunks in address order, the reserved area not included.  One short
- * hold of the pool lock per chunk, so interrupts are never off for long,
- * however many chunks there are; each view is consistent, the set is a
- * snapshot only while nothing allocates.  Exported to test modules
- * (XPCPU_INTERNAL_NS): tests/ctl compares them around a bad free.
- *
- * Context: process context.
- * Return: the number of chunks, which may exceed @max (only @max are
- * filled in).
- */
-int xpcpu_pool_chunk_views(struct xpcpu_chunk_view *views, int max)
-{
-	struct xpcpu_view_walk w = { .views = views, .max = max };
-
-	xpcpu_index_walk(&xpcpu_pool.index, xpcpu_view_one, &w);
-	return w.n;
-}
-EXPORT_SYMBOL_NS_GPL(xpcpu_pool_chunk_views, XPCPU_INTERNAL_NS);
-
-/* Print what is still allocated in @chunk, at most a few areas. */
-static void xpcpu_report_chunk(struct xpcpu_chunk *chunk)
-{
-	const struct xpcpu_bitmap *map = &chunk->map;
-	int start = xpcpu_off_to_bit(map->start_offset);
-	int end = xpcpu_off_to_bit(map->end_offset);
-	int bit, shown = 0;
-
-	pr_warn("unload: chunk %d still has %d live area(s), %d bytes in use; releasing them\n",
-		chunk->id, map->nr_alloc,
-		map->end_offset - map->start_offset - map->free_bytes);
-	for (bit = start; bit < end && shown < 8; bit++) {
-		int bits = xpcpu_bitmap_area_bits(map, bit);
-
-		if (bits < 0)
-			continue;
-		pr_warn("unload:   area at offset %d, %d bytes per CPU\n",
-			xpcpu_bit_to_off(bit), xpcpu_bit_to_off(bits));
-		bit += bits - 1;
-		shown++;
-	}
-	if (map->nr_alloc > shown)
-		pr_warn("unload:   ... and %d more\n", map->nr_alloc - shown);
 }
 
 /* Report leaks, then unlink every chunk but the first onto @list. */

@@ -13,6 +13,7 @@
 
 #include <linux/cache.h>
 #include <linux/list.h>
+#include <linux/minmax.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -561,6 +562,104 @@ static inline void xpcpu_irqsoff_scanned(int nr)
 {
 }
 #endif
+
+/*
+ * The pool lock: a raw spinlock held with interrupts off, for bitmap work
+ * only.  Debug builds time every hold (xpcpu_irqsoff_*()).
+ */
+static inline unsigned long xpcpu_pool_lock(void)
+	__acquires(&xpcpu_pool.lock)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
+	xpcpu_pool.hold_t0 = xpcpu_irqsoff_begin();
+	return flags;
+}
+
+static inline void xpcpu_pool_unlock(unsigned long flags)
+	__releases(&xpcpu_pool.lock)
+{
+	xpcpu_irqsoff_end(xpcpu_pool.hold_t0);
+	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
+}
+
+/*
+ * Counters, after mm/percpu-internal.h's pcpu_stats_*() helpers: every
+ * change of xpcpu_pool.stats goes through one of these, named for the
+ * event, under the lock.
+ */
+static inline void xpcpu_stat_areas_taken(int nr)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_areas += nr;
+}
+
+static inline void xpcpu_stat_areas_released(int nr)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_areas -= nr;
+}
+
+/* @chunk joined the pool: made by xpcpu_pool_grow() unless the first. */
+static inline void xpcpu_stat_chunk_linked(const struct xpcpu_chunk *chunk)
+{
+	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	st->nr_chunks++;
+	st->nr_max_chunks = max(st->nr_max_chunks, st->nr_chunks);
+	if (!chunk->is_first)
+		st->nr_created++;
+}
+
+/* @chunk left the pool for good: it is destroyed next, unless the first. */
+static inline void xpcpu_stat_chunk_unlinked(const struct xpcpu_chunk *chunk)
+{
+	struct xpcpu_pool_stats *st = &xpcpu_pool.stats;
+
+	lockdep_assert_held(&xpcpu_pool.lock);
+	st->nr_chunks--;
+	if (!chunk->is_first)
+		st->nr_destroyed++;
+}
+
+static inline void xpcpu_stat_chunk_emptied(void)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_empty_chunks++;
+}
+
+static inline void xpcpu_stat_chunk_unemptied(void)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_empty_chunks--;
+}
+
+static inline void xpcpu_stat_atomic_fail(void)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.nr_atomic_fail++;
+}
+
+static inline void xpcpu_stat_reserved(int bytes)
+{
+	lockdep_assert_held(&xpcpu_pool.lock);
+	xpcpu_pool.stats.reserved_used += bytes;
+}
+
+/*
+ * Pool internals shared by pcpu_pool.c, pcpu_balance.c and
+ * pcpu_pool_view.c.
+ */
+bool xpcpu_chunk_is_empty(const struct xpcpu_chunk *chunk);
+void xpcpu_pool_unlink(struct xpcpu_chunk *chunk);
+struct xpcpu_chunk *xpcpu_pool_grow(gfp_t gfp, size_t size, size_t align,
+				    struct xpcpu_cache_obj *obj);
+void xpcpu_pool_destroy_list(struct list_head *list);
+void xpcpu_balance_queue(bool urgent);
+void xpcpu_balance_workfn(struct work_struct *work);
+void xpcpu_report_chunk(struct xpcpu_chunk *chunk);
 
 /*
  * Fault injection (lib/fault-inject.c) where it matters for a chunk: its
