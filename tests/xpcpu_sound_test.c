@@ -35,7 +35,8 @@
 /* What the hook saw in the middle of the take. */
 struct take_probe {
 	int stale_bit;			/* a freed area's start, now interior */
-	int got;			/* small_area_bits() there, mid-take */
+	int got;			/* small_area_bits() there, mid-take,
+					 * if it ever accepted it */
 	bool ran;			/* the hook was called */
 };
 
@@ -43,11 +44,15 @@ static struct take_probe *take_probe;
 
 static void take_mid_hook(const struct xpcpu_bitmap *map, int bit, int end)
 {
+	int got;
+
 	if (!take_probe || take_probe->stale_bit <= bit ||
 	    take_probe->stale_bit >= end)
 		return;
-	take_probe->got =
-		xpcpu_bitmap_small_area_bits(map, take_probe->stale_bit);
+	got = xpcpu_bitmap_small_area_bits(map, take_probe->stale_bit);
+	/* Any acceptance sticks, whatever a later call sees. */
+	if (got >= 0)
+		take_probe->got = got;
 	take_probe->ran = true;
 }
 
@@ -60,7 +65,7 @@ static void take_mid_hook(const struct xpcpu_bitmap *map, int bit, int end)
  */
 static void xpcpu_test_sound_take_bounds_before_alloc(struct kunit *test)
 {
-	struct take_probe probe = { .stale_bit = 8 };
+	struct take_probe probe = { .stale_bit = 8, .got = -EINVAL };
 	struct xpcpu_bitmap *map;
 	unsigned long flags;
 	raw_spinlock_t lock;
