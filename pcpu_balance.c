@@ -42,10 +42,14 @@ static bool xpcpu_chunk_pinned(struct xpcpu_chunk *chunk, void *arg)
 	 * of delay, never correctness.
 	 */
 	int nr_alloc = data_race(chunk->map.nr_alloc);
+	int nr_cached;
 
-	return !chunk->is_first && nr_alloc &&
-	       data_race(bitmap_weight(chunk->cached_map,
-				       chunk->map.nr_bits)) == nr_alloc;
+	if (chunk->is_first || !nr_alloc)
+		return false;
+	/* Racy by design too: cached_map bits change by atomics. */
+	nr_cached = data_race(bitmap_weight(chunk->cached_map,
+					    chunk->map.nr_bits));
+	return nr_cached == nr_alloc;
 }
 
 /**

@@ -80,10 +80,8 @@ static_assert(XPCPU_CACHE_MAX_SIZE / XPCPU_MIN_ALLOC_SIZE <= BITS_PER_LONG);
  * struct xpcpu_caches - the caches' shared state
  */
 struct xpcpu_caches {
-	bool on;			/* in use: read with interrupts off,
-					 * changed with every CPU drained */
-	bool ready;			/* set up; written under mutex, read
-					 * by the views after init */
+	bool on;			/* in use; set with every CPU drained */
+	bool ready;			/* set up; set under mutex */
 	struct mutex mutex;		/* on/off, reap, shrink, teardown */
 	enum cpuhp_state hp_state;	/* the CPU-dead callback */
 	struct delayed_work reap_work;	/* drains idle caches */
@@ -500,16 +498,19 @@ int xpcpu_cache_class_stats(unsigned int cpu, int idx,
 	return xpcpu_cache_class_size(idx);
 }
 
+#ifdef CONFIG_XPCPU_KUNIT_TEST
+/* For the KUnit suites only. */
 /**
  * xpcpu_cache_reap_now() - run the reap work now and wait for it
  *
  * Context: process context.
  */
-XPCPU_VISIBLE_IF_KUNIT void xpcpu_cache_reap_now(void)
+void xpcpu_cache_reap_now(void)
 {
 	mod_delayed_work(system_unbound_wq, &xpcpu_caches.reap_work, 0);
 	flush_delayed_work(&xpcpu_caches.reap_work);
 }
+#endif
 
 /**
  * xpcpu_cache_drain_now() - drain every cache
@@ -680,6 +681,8 @@ static void xpcpu_shrinker_unregister(void)
 }
 #endif
 
+#ifdef CONFIG_XPCPU_KUNIT_TEST
+/* For the KUnit suites only. */
 /**
  * xpcpu_cache_shrink() - what the shrinker does when asked for @nr areas
  * @nr: areas to give back (the shrinker's nr_to_scan)
@@ -687,13 +690,14 @@ static void xpcpu_shrinker_unregister(void)
  * Context: process context.
  * Return: the number of areas it released.
  */
-XPCPU_VISIBLE_IF_KUNIT unsigned long xpcpu_cache_shrink(unsigned long nr)
+unsigned long xpcpu_cache_shrink(unsigned long nr)
 {
 	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = nr };
 	unsigned long freed = xpcpu_shrink_scan(NULL, &sc);
 
 	return freed == SHRINK_STOP ? 0 : freed;
 }
+#endif
 
 /* Bring this CPU's caches within the byte budget. */
 static void xpcpu_cache_fit_local(void *info)

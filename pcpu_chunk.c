@@ -270,18 +270,21 @@ static const struct xpcpu_backend xpcpu_percpu_backend = {
 	.depopulate = xpcpu_percpu_depopulate,
 };
 
+#ifdef CONFIG_XPCPU_KUNIT_TEST
+/* For the KUnit suites only. */
 /**
  * xpcpu_chunk_hole_page() - the page a percpu-backend chunk maps in holes
  * @chunk: a populated chunk
  *
  * Return: the page, or NULL for a vmap-backend chunk.
  */
-XPCPU_VISIBLE_IF_KUNIT struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk)
+struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk)
 {
 	if (!xpcpu_backend->genuine || !chunk->pages)
 		return NULL;
 	return chunk->pages[xpcpu_ai->nr_units * chunk->nr_pages];
 }
+#endif
 
 static int xpcpu_ulong_cmp(const void *a, const void *b)
 {

@@ -253,8 +253,7 @@ static int xpcpu_sure_slot(int need, size_t align)
  */
 struct xpcpu_scan {
 	int budget;			/* misses left in this hold */
-	int slot;			/* the slot the last hold stopped in,
-					 * -1 for a new search */
+	int slot;			/* where the last hold stopped, or -1 */
 	int tried;			/* chunks of that slot tried so far */
 };
 

@@ -220,7 +220,7 @@ struct xpcpu_cpu_stats {
 #define XPCPU_CACHE_MAX_OBJS	1024U
 /* KiB of memory one CPU's caches may hold (parameter cache_kb). */
 #define XPCPU_CACHE_DEFAULT_KB	64
-#define XPCPU_CACHE_MAX_KB	(1UL << 20)
+#define XPCPU_CACHE_MAX_KB	BIT(20)
 
 /**
  * xpcpu_cache_class_size() - bytes of every area of a class
@@ -297,8 +297,7 @@ struct xpcpu_cache_class_stats {
  * struct xpcpu_cache_params - the caches' run-time knobs
  */
 struct xpcpu_cache_params {
-	unsigned long max_kb;		/* parameter cache_kb: KiB per CPU,
-					 * every unit's copy counted */
+	unsigned long max_kb;		/* cache_kb: KiB per CPU, all copies */
 	atomic_long_t nr_shrinks;	/* shrinker scans that drained */
 };
 
@@ -387,9 +386,11 @@ void xpcpu_debugfs_init(void);
 void xpcpu_debugfs_exit(void);
 
 /*
- * Functions that only the KUnit suites call from outside their file:
- * static in every other build (after the kernel's VISIBLE_IF_KUNIT,
- * which 6.1 lacks), so a shipped module carries no test hooks.
+ * Test hooks: functions the KUnit suites call from outside their file.
+ * One that the file uses itself is XPCPU_VISIBLE_IF_KUNIT, static in
+ * every other build (the kernel's VISIBLE_IF_KUNIT, which 6.1 lacks); one
+ * that only tests use is built into the KUnit kernel alone.  A shipped
+ * module carries no test hooks.
  */
 #ifdef CONFIG_XPCPU_KUNIT_TEST
 #define XPCPU_VISIBLE_IF_KUNIT
@@ -398,7 +399,7 @@ void xpcpu_cache_reap_now(void);
 unsigned long xpcpu_cache_shrink(unsigned long nr);
 int xpcpu_chunk_slot(const struct xpcpu_chunk *chunk);
 #else
-#define XPCPU_VISIBLE_IF_KUNIT	static __maybe_unused
+#define XPCPU_VISIBLE_IF_KUNIT	static
 #endif
 
 /* The pointer encoding, in one place: unit 0's address <-> __xpcpu. */

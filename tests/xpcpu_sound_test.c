@@ -35,8 +35,7 @@
 /* What the hook saw in the middle of the take. */
 struct take_probe {
 	int stale_bit;			/* a freed area's start, now interior */
-	int got;			/* small_area_bits() there, mid-take,
-					 * if it ever accepted it */
+	int got;			/* small_area_bits() if it accepted */
 	bool ran;			/* the hook was called */
 };
 
