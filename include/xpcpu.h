@@ -1364,7 +1364,7 @@ do {									\
  *	the expected value
  * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
  * @ovalp: a plain pointer to the value expected; on failure the value
- * 	found is stored there
+ *	found is stored there
  * @nval: the value stored if the copy holds ``*ovalp``
  *
  * Context: any context: safe from preemption and from interrupts on this CPU.
@@ -1387,7 +1387,7 @@ do {									\
  *	already off
  * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
  * @ovalp: a plain pointer to the value expected; on failure the value
- * 	found is stored there
+ *	found is stored there
  * @nval: the value stored if the copy holds ``*ovalp``
  *
  * Context: preemption disabled (or interrupts, or the task bound to
@@ -1406,7 +1406,7 @@ do {									\
  * xpcpu_raw_cpu_try_cmpxchg() - xpcpu_this_cpu_try_cmpxchg(), unchecked
  * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
  * @ovalp: a plain pointer to the value expected; on failure the value
- * 	found is stored there
+ *	found is stored there
  * @nval: the value stored if the copy holds ``*ovalp``
  *
  * Context: any context where the caller keeps the task on this CPU and

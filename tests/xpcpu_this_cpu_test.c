@@ -474,92 +474,92 @@ static noinline int name(struct port_counters __xpcpu *c,		\
 									\
 	l += -1;							\
 	__this##add(&c->long_counter, -1);				\
-	CHECK(__this, l, long_counter, -1);					\
+	CHECK(__this, l, long_counter, -1);				\
 									\
 	l += 1;								\
 	__this##add(&c->long_counter, 1);				\
-	CHECK(__this, l, long_counter, 0);					\
+	CHECK(__this, l, long_counter, 0);				\
 									\
 	ul = 0;								\
 	__this##write(&c->ulong_counter, 0);				\
 									\
 	ul += 1UL;							\
 	__this##add(&c->ulong_counter, 1UL);				\
-	CHECK(__this, ul, ulong_counter, 1);					\
+	CHECK(__this, ul, ulong_counter, 1);				\
 									\
 	ul += -1UL;							\
 	__this##add(&c->ulong_counter, -1UL);				\
-	CHECK(__this, ul, ulong_counter, 0);					\
+	CHECK(__this, ul, ulong_counter, 0);				\
 									\
 	ul += -(unsigned long)1;					\
 	__this##add(&c->ulong_counter, -(unsigned long)1);		\
-	CHECK(__this, ul, ulong_counter, -1);					\
+	CHECK(__this, ul, ulong_counter, -1);				\
 									\
 	ul = 0;								\
 	__this##write(&c->ulong_counter, 0);				\
 									\
 	ul -= 1;							\
 	__this##dec(&c->ulong_counter);					\
-	CHECK(__this, ul, ulong_counter, -1);					\
-	CHECK(__this, ul, ulong_counter, ULONG_MAX);				\
+	CHECK(__this, ul, ulong_counter, -1);				\
+	CHECK(__this, ul, ulong_counter, ULONG_MAX);			\
 									\
 	l += -ui_one;							\
 	__this##add(&c->long_counter, -ui_one);				\
-	CHECK(__this, l, long_counter, 0xffffffff);				\
+	CHECK(__this, l, long_counter, 0xffffffff);			\
 									\
 	l += ui_one;							\
 	__this##add(&c->long_counter, ui_one);				\
-	CHECK(__this, l, long_counter, (long)0x100000000LL);			\
+	CHECK(__this, l, long_counter, (long)0x100000000LL);		\
 									\
 	l = 0;								\
 	__this##write(&c->long_counter, 0);				\
 									\
 	l -= ui_one;							\
 	__this##sub(&c->long_counter, ui_one);				\
-	CHECK(__this, l, long_counter, -1);					\
+	CHECK(__this, l, long_counter, -1);				\
 									\
 	l = 0;								\
 	__this##write(&c->long_counter, 0);				\
 									\
 	l += ui_one;							\
 	__this##add(&c->long_counter, ui_one);				\
-	CHECK(__this, l, long_counter, 1);					\
+	CHECK(__this, l, long_counter, 1);				\
 									\
 	l += -ui_one;							\
 	__this##add(&c->long_counter, -ui_one);				\
-	CHECK(__this, l, long_counter, (long)0x100000000LL);			\
+	CHECK(__this, l, long_counter, (long)0x100000000LL);		\
 									\
 	l = 0;								\
 	__this##write(&c->long_counter, 0);				\
 									\
 	l -= ui_one;							\
 	this##sub(&c->long_counter, ui_one);				\
-	CHECK(__this, l, long_counter, -1);					\
-	CHECK(__this, l, long_counter, ULONG_MAX);				\
+	CHECK(__this, l, long_counter, -1);				\
+	CHECK(__this, l, long_counter, ULONG_MAX);			\
 									\
 	ul = 0;								\
 	__this##write(&c->ulong_counter, 0);				\
 									\
 	ul += ui_one;							\
 	__this##add(&c->ulong_counter, ui_one);				\
-	CHECK(__this, ul, ulong_counter, 1);					\
+	CHECK(__this, ul, ulong_counter, 1);				\
 									\
 	ul = 0;								\
 	__this##write(&c->ulong_counter, 0);				\
 									\
 	ul -= ui_one;							\
 	__this##sub(&c->ulong_counter, ui_one);				\
-	CHECK(__this, ul, ulong_counter, -1);					\
-	CHECK(__this, ul, ulong_counter, ULONG_MAX);				\
+	CHECK(__this, ul, ulong_counter, -1);				\
+	CHECK(__this, ul, ulong_counter, ULONG_MAX);			\
 									\
 	ul = 3;								\
 	__this##write(&c->ulong_counter, 3);				\
 									\
 	ul = this##sub_return(&c->ulong_counter, ui_one);		\
-	CHECK(__this, ul, ulong_counter, 2);					\
+	CHECK(__this, ul, ulong_counter, 2);				\
 									\
 	ul = __this##sub_return(&c->ulong_counter, ui_one);		\
-	CHECK(__this, ul, ulong_counter, 1);					\
+	CHECK(__this, ul, ulong_counter, 1);				\
 									\
 	preempt_enable();						\
 	return n;							\
