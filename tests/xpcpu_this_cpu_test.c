@@ -51,7 +51,7 @@ static void run_checks(struct kunit *test, const struct check *c, size_t n)
 	unsigned int cpu, other;
 	size_t i;
 
-	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_TRUE(test, w);
 	kunit_info(test, "%s pointers", xpcpu_genuine_pointers() ?
 		   "genuine" : "offset");
 	for (i = 0; i < n; i++) {
@@ -75,22 +75,45 @@ static void run_checks(struct kunit *test, const struct check *c, size_t n)
 }
 
 /*
- * Negative values given to sub(), through variables: -(u8)(-8) as a
+ * The extremes of @T, as type_min() / type_max() but without casts that
+ * truncate a constant (sparse warns about those, on unsigned types).
+ */
+#define TMIN(T)	((T)(-(long long)is_signed_type(T) << (8 * sizeof(T) - 1)))
+#define TMAX(T)	((T)~TMIN(T))
+
+/*
+ * Negative values given to sub(), read at run time: -(u8)(-8) as a
  * constant makes gcc warn (-Woverflow), as with the kernel's own macros.
  */
 static int minus_1 = -1, minus_8 = -8;
 
-#define EQ(a, b)	KUNIT_EXPECT_EQ_MSG(test, a, b, "%s", what)
+/*
+ * Expectations on an operation's result go through a local, so that KUnit
+ * stringifies the call as written, not its expansion (sparse limits that).
+ */
+#define EQ(a, b)							\
+do {									\
+	typeof(a) __eq_a = (a);						\
+									\
+	KUNIT_EXPECT_EQ_MSG(test, __eq_a, b, "%s: %s", what, #a);	\
+} while (0)
+
+#define OK(cond)							\
+do {									\
+	bool __ok = (cond);						\
+									\
+	KUNIT_EXPECT_TRUE_MSG(test, __ok, "%s", #cond);			\
+} while (0)
 
 /* read and write: the extremes, and -1. */
 #define BODY_rw(F, T, p)						\
 do {									\
 	F##write(p, (T)0x5a);						\
 	EQ(F##read(p), (T)0x5a);					\
-	F##write(p, type_max(T));					\
-	EQ(F##read(p), type_max(T));					\
-	F##write(p, type_min(T));					\
-	EQ(F##read(p), type_min(T));					\
+	F##write(p, TMAX(T));						\
+	EQ(F##read(p), TMAX(T));					\
+	F##write(p, TMIN(T));						\
+	EQ(F##read(p), TMIN(T));					\
 	F##write(p, (T)-1);						\
 	EQ(F##read(p), (T)-1);						\
 } while (0)
@@ -105,13 +128,13 @@ do {									\
 	EQ(F##read(p), (T)12);						\
 	F##sub(p, 20);							\
 	EQ(F##read(p), (T)-8);						\
-	F##sub(p, minus_8);						\
+	F##sub(p, READ_ONCE(minus_8));					\
 	EQ(F##read(p), (T)0);						\
-	F##write(p, type_max(T));					\
+	F##write(p, TMAX(T));						\
 	F##add(p, 1);							\
-	EQ(F##read(p), type_min(T));					\
+	EQ(F##read(p), TMIN(T));					\
 	F##sub(p, 1);							\
-	EQ(F##read(p), type_max(T));					\
+	EQ(F##read(p), TMAX(T));					\
 } while (0)
 
 /* inc and dec: through zero and around the top. */
@@ -124,11 +147,11 @@ do {									\
 	EQ(F##read(p), (T)-1);						\
 	F##dec(p);							\
 	EQ(F##read(p), (T)-2);						\
-	F##write(p, type_max(T));					\
+	F##write(p, TMAX(T));						\
 	F##inc(p);							\
-	EQ(F##read(p), type_min(T));					\
+	EQ(F##read(p), TMIN(T));					\
 	F##dec(p);							\
-	EQ(F##read(p), type_max(T));					\
+	EQ(F##read(p), TMAX(T));					\
 } while (0)
 
 /* and and or, the sign bit included. */
@@ -140,10 +163,10 @@ do {									\
 	F##or(p, (T)0x0f);						\
 	EQ(F##read(p), (T)0x3f);					\
 	F##write(p, (T)-1);						\
-	F##and(p, type_max(T));						\
-	EQ(F##read(p), type_max(T));					\
-	F##or(p, type_min(T));						\
-	EQ(F##read(p), (T)(type_max(T) | type_min(T)));			\
+	F##and(p, TMAX(T));						\
+	EQ(F##read(p), TMAX(T));					\
+	F##or(p, TMIN(T));						\
+	EQ(F##read(p), (T)(TMAX(T) | TMIN(T)));				\
 } while (0)
 
 /* add_return: the new value, below zero and around the top. */
@@ -154,9 +177,9 @@ do {									\
 	EQ(F##read(p), (T)42);						\
 	EQ(F##add_return(p, -50), (T)-8);				\
 	EQ(F##read(p), (T)-8);						\
-	F##write(p, type_max(T));					\
-	EQ(F##add_return(p, 1), type_min(T));				\
-	EQ(F##read(p), type_min(T));					\
+	F##write(p, TMAX(T));						\
+	EQ(F##add_return(p, 1), TMIN(T));				\
+	EQ(F##read(p), TMIN(T));					\
 } while (0)
 
 /* sub_return, inc_return, dec_return: the new value, through zero. */
@@ -170,10 +193,10 @@ do {									\
 	EQ(F##read(p), (T)-3);						\
 	F##write(p, (T)-1);						\
 	EQ(F##inc_return(p), (T)0);					\
-	F##write(p, type_min(T));					\
-	EQ(F##dec_return(p), type_max(T));				\
-	EQ(F##inc_return(p), type_min(T));				\
-	EQ(F##sub_return(p, minus_1), (T)(type_min(T) + 1));		\
+	F##write(p, TMIN(T));						\
+	EQ(F##dec_return(p), TMAX(T));					\
+	EQ(F##inc_return(p), TMIN(T));					\
+	EQ(F##sub_return(p, READ_ONCE(minus_1)), (T)(TMIN(T) + 1));	\
 } while (0)
 
 /* xchg: the old value back, the new one stored. */
@@ -182,8 +205,8 @@ do {									\
 	F##write(p, (T)5);						\
 	EQ(F##xchg(p, (T)-7), (T)5);					\
 	EQ(F##read(p), (T)-7);						\
-	EQ(F##xchg(p, type_max(T)), (T)-7);				\
-	EQ(F##read(p), type_max(T));					\
+	EQ(F##xchg(p, TMAX(T)), (T)-7);					\
+	EQ(F##read(p), TMAX(T));					\
 } while (0)
 
 /* cmpxchg: a wrong @oval changes nothing, the right one stores. */
@@ -196,8 +219,8 @@ do {									\
 	EQ(F##read(p), (T)-13);						\
 	EQ(F##cmpxchg(p, (T)13, (T)14), (T)-13);			\
 	EQ(F##read(p), (T)-13);						\
-	EQ(F##cmpxchg(p, (T)-13, type_min(T)), (T)-13);			\
-	EQ(F##read(p), type_min(T));					\
+	EQ(F##cmpxchg(p, (T)-13, TMIN(T)), (T)-13);			\
+	EQ(F##read(p), TMIN(T));					\
 } while (0)
 
 /* try_cmpxchg: false and *ovalp updated on failure, true on success. */
@@ -206,17 +229,14 @@ do {									\
 	T old = 22;							\
 									\
 	F##write(p, (T)21);						\
-	KUNIT_EXPECT_FALSE_MSG(test, F##try_cmpxchg(p, &old, (T)23),	\
-			       "%s", what);				\
+	EQ(F##try_cmpxchg(p, &old, (T)23), false);			\
 	EQ(old, (T)21);							\
 	EQ(F##read(p), (T)21);						\
-	KUNIT_EXPECT_TRUE_MSG(test, F##try_cmpxchg(p, &old, (T)-23),	\
-			      "%s", what);				\
+	EQ(F##try_cmpxchg(p, &old, (T)-23), true);			\
 	EQ(old, (T)21);							\
 	EQ(F##read(p), (T)-23);						\
-	old = type_max(T);						\
-	KUNIT_EXPECT_FALSE_MSG(test, F##try_cmpxchg(p, &old, (T)0),	\
-			       "%s", what);				\
+	old = TMAX(T);							\
+	EQ(F##try_cmpxchg(p, &old, (T)0), false);			\
 	EQ(old, (T)-23);						\
 	EQ(F##read(p), (T)-23);						\
 } while (0)
@@ -231,11 +251,9 @@ do {									\
 	EQ(F##read(p), big);						\
 	EQ(F##cmpxchg64(p, big, (T)-0x100000002LL), big);		\
 	EQ(F##read(p), (T)-0x100000002LL);				\
-	KUNIT_EXPECT_FALSE_MSG(test, F##try_cmpxchg64(p, &old, big),	\
-			       "%s", what);				\
+	EQ(F##try_cmpxchg64(p, &old, big), false);			\
 	EQ(old, (T)-0x100000002LL);					\
-	KUNIT_EXPECT_TRUE_MSG(test, F##try_cmpxchg64(p, &old, big),	\
-			      "%s", what);				\
+	EQ(F##try_cmpxchg64(p, &old, big), true);			\
 	EQ(F##read(p), big);						\
 } while (0)
 
@@ -339,18 +357,21 @@ static void xpcpu_test_cmpxchg64_full_width(struct kunit *test)
 static void xpcpu_test_xchg_pointer_values(struct kunit *test)
 {
 	void * __xpcpu *p = xpcpu_alloc(void *);
+	void *v;
 	int a, b;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_TRUE(test, p);
 	migrate_disable();
-	KUNIT_EXPECT_NULL(test, xpcpu_this_cpu_xchg(p, &a));
-	KUNIT_EXPECT_PTR_EQ(test, xpcpu_this_cpu_cmpxchg(p, &b, NULL),
-			    (void *)&a);
-	KUNIT_EXPECT_PTR_EQ(test, xpcpu_this_cpu_cmpxchg(p, &a, &b),
-			    (void *)&a);
-	KUNIT_EXPECT_PTR_EQ(test, __xpcpu_off_this_cpu_xchg(p, NULL),
-			    (void *)&b);
-	KUNIT_EXPECT_NULL(test, xpcpu_this_cpu_read(p));
+	v = xpcpu_this_cpu_xchg(p, &a);
+	KUNIT_EXPECT_NULL(test, v);
+	v = xpcpu_this_cpu_cmpxchg(p, &b, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, v, (void *)&a);
+	v = xpcpu_this_cpu_cmpxchg(p, &a, &b);
+	KUNIT_EXPECT_PTR_EQ(test, v, (void *)&a);
+	v = __xpcpu_off_this_cpu_xchg(p, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, v, (void *)&b);
+	v = xpcpu_this_cpu_read(p);
+	KUNIT_EXPECT_NULL(test, v);
 	migrate_enable();
 	xpcpu_free(p);
 }
@@ -363,25 +384,25 @@ static void xpcpu_test_cmpxchg128_both_halves(struct kunit *test)
 	u128 lo = 7, hi = (u128)7 << 64, both = lo | hi, old = lo;
 	u128 *copy;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_TRUE(test, p);
 	migrate_disable();
 	copy = xpcpu_ptr(p, smp_processor_id());
 	*copy = both;
-	KUNIT_EXPECT_TRUE(test, xpcpu_this_cpu_cmpxchg128(p, lo, 1) == both);
-	KUNIT_EXPECT_TRUE(test, xpcpu_this_cpu_cmpxchg128(p, hi, 1) == both);
+	OK(xpcpu_this_cpu_cmpxchg128(p, lo, 1) == both);
+	OK(xpcpu_this_cpu_cmpxchg128(p, hi, 1) == both);
 	KUNIT_EXPECT_TRUE(test, *copy == both);
-	KUNIT_EXPECT_TRUE(test, xpcpu_this_cpu_cmpxchg128(p, both, hi) == both);
+	OK(xpcpu_this_cpu_cmpxchg128(p, both, hi) == both);
 	KUNIT_EXPECT_TRUE(test, *copy == hi);
-	KUNIT_EXPECT_FALSE(test, xpcpu_this_cpu_try_cmpxchg128(p, &old, both));
+	OK(!xpcpu_this_cpu_try_cmpxchg128(p, &old, both));
 	KUNIT_EXPECT_TRUE(test, old == hi);
-	KUNIT_EXPECT_TRUE(test, xpcpu_this_cpu_try_cmpxchg128(p, &old, lo));
+	OK(xpcpu_this_cpu_try_cmpxchg128(p, &old, lo));
 	KUNIT_EXPECT_TRUE(test, *copy == lo);
-	KUNIT_EXPECT_TRUE(test, xpcpu_raw_cpu_cmpxchg128(p, lo, both) == lo);
-	KUNIT_EXPECT_TRUE(test, __xpcpu_this_cpu_cmpxchg128(p, hi, lo) == both);
+	OK(xpcpu_raw_cpu_cmpxchg128(p, lo, both) == lo);
+	OK(__xpcpu_this_cpu_cmpxchg128(p, hi, lo) == both);
 	old = both;
-	KUNIT_EXPECT_TRUE(test, xpcpu_raw_cpu_try_cmpxchg128(p, &old, hi));
+	OK(xpcpu_raw_cpu_try_cmpxchg128(p, &old, hi));
 	old = lo;
-	KUNIT_EXPECT_FALSE(test, __xpcpu_this_cpu_try_cmpxchg128(p, &old, lo));
+	OK(!__xpcpu_this_cpu_try_cmpxchg128(p, &old, lo));
 	KUNIT_EXPECT_TRUE(test, old == hi);
 	KUNIT_EXPECT_TRUE(test, *copy == hi);
 	migrate_enable();
@@ -401,25 +422,20 @@ static void xpcpu_test_cmpxchg_double_both_halves(struct kunit *test)
 	struct long_pair __xpcpu *p = xpcpu_alloc(struct long_pair);
 	struct long_pair *copy;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_TRUE(test, p);
 	migrate_disable();
 	copy = xpcpu_ptr(p, smp_processor_id());
 	copy->a = 1;
 	copy->b = 2;
-	KUNIT_EXPECT_FALSE(test, xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b,
-							       1, 3, 5, 6));
-	KUNIT_EXPECT_FALSE(test, xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b,
-							       3, 2, 5, 6));
+	OK(!xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b, 1, 3, 5, 6));
+	OK(!xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b, 3, 2, 5, 6));
 	KUNIT_EXPECT_EQ(test, copy->a, 1UL);
 	KUNIT_EXPECT_EQ(test, copy->b, 2UL);
-	KUNIT_EXPECT_TRUE(test, xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b,
-							      1, 2, 5, 6));
+	OK(xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b, 1, 2, 5, 6));
 	KUNIT_EXPECT_EQ(test, copy->a, 5UL);
 	KUNIT_EXPECT_EQ(test, copy->b, 6UL);
-	KUNIT_EXPECT_TRUE(test, xpcpu_raw_cpu_cmpxchg_double(&p->a, &p->b,
-							     5, 6, -1UL, 0));
-	KUNIT_EXPECT_FALSE(test, __xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b,
-								 5, 6, 7, 8));
+	OK(xpcpu_raw_cpu_cmpxchg_double(&p->a, &p->b, 5, 6, -1UL, 0));
+	OK(!__xpcpu_this_cpu_cmpxchg_double(&p->a, &p->b, 5, 6, 7, 8));
 	KUNIT_EXPECT_EQ(test, copy->a, -1UL);
 	KUNIT_EXPECT_EQ(test, copy->b, 0UL);
 	migrate_enable();
@@ -576,7 +592,7 @@ static void check_port(struct kunit *test, const char *what,
 	struct port_result *r;
 	int i, n;
 
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_TRUE(test, c);
 	r = kunit_kcalloc(test, PORT_MAX, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	n = port(c, r);
@@ -612,7 +628,7 @@ static void xpcpu_test_unlocked_op_preemptible_warns(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_DEBUG_PREEMPT))
 		kunit_skip(test, "needs CONFIG_DEBUG_PREEMPT");
 	p = xpcpu_alloc(u32);
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_TRUE(test, p);
 	KUNIT_ASSERT_TRUE(test, preemptible());
 	pr_info("xpcpu-test: expect-splat-begin 1\n");
 	__xpcpu_this_cpu_inc(p);
@@ -631,10 +647,10 @@ static void xpcpu_test_unlocked_op_migrate_disabled_quiet(struct kunit *test)
 {
 	u32 __xpcpu *p = xpcpu_alloc(u32);
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_TRUE(test, p);
 	migrate_disable();
 	__xpcpu_this_cpu_add(p, 2);
-	KUNIT_EXPECT_EQ(test, __xpcpu_this_cpu_read(p), 2U);
+	KUNIT_EXPECT_EQ(test, *xpcpu_this_ptr(p), 2U);
 	migrate_enable();
 	xpcpu_free(p);
 }
