@@ -14,6 +14,7 @@
  * CONFIG_DEBUG_PREEMPT.
  */
 #include <kunit/test.h>
+#include <linux/cpu.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
 #include <linux/preempt.h>
@@ -376,6 +377,70 @@ static void xpcpu_test_xchg_pointer_values(struct kunit *test)
 	xpcpu_free(p);
 }
 
+/* Each form's counter, for the run from every CPU's interrupt context. */
+#define NR_FORMS	5
+
+struct on_cpu {
+	u64 __xpcpu *p;			/* NR_FORMS counters */
+	bool ok[NR_CPUS][NR_FORMS];	/* every return value as expected */
+};
+
+/* From an IPI: a value of this CPU's own, then each returning operation. */
+#define IRQ_OPS(F, i)							\
+do {									\
+	u64 __xpcpu *c = oc->p + (i);					\
+	u64 base = 100 * cpu, old = 7;					\
+	bool ok = true;							\
+									\
+	F##write(c, base);						\
+	ok &= F##add_return(c, 5) == base + 5;				\
+	ok &= F##xchg(c, 7) == base + 5;				\
+	ok &= F##try_cmpxchg(c, &old, base + 1000);			\
+	ok &= F##cmpxchg(c, 1, 2) == base + 1000;			\
+	F##inc(c);							\
+	ok &= F##read(c) == base + 1001;				\
+	oc->ok[cpu][i] = ok;						\
+} while (0)
+
+static void irq_ops_fn(void *info)
+{
+	struct on_cpu *oc = info;
+	unsigned int cpu = smp_processor_id();
+
+	IRQ_OPS(xpcpu_this_cpu_, 0);
+	IRQ_OPS(__xpcpu_this_cpu_, 1);
+	IRQ_OPS(xpcpu_raw_cpu_, 2);
+	IRQ_OPS(__xpcpu_off_this_cpu_, 3);
+	IRQ_OPS(__xpcpu_off_raw_cpu_, 4);
+}
+
+/* Every form, in hard interrupt context, on every CPU's own copy. */
+static void xpcpu_test_ops_irq_context_every_cpu(struct kunit *test)
+{
+	struct on_cpu *oc = kunit_kzalloc(test, sizeof(*oc), GFP_KERNEL);
+	unsigned int cpu;
+	int i;
+
+	KUNIT_ASSERT_TRUE(test, oc);
+	oc->p = __xpcpu_alloc(NR_FORMS * sizeof(u64), sizeof(u64));
+	KUNIT_ASSERT_TRUE(test, oc->p);
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		KUNIT_ASSERT_EQ(test, smp_call_function_single(cpu, irq_ops_fn,
+							       oc, 1), 0);
+	for_each_online_cpu(cpu) {
+		for (i = 0; i < NR_FORMS; i++) {
+			KUNIT_EXPECT_TRUE_MSG(test, oc->ok[cpu][i],
+					      "cpu %u form %d", cpu, i);
+			KUNIT_EXPECT_EQ_MSG(test, xpcpu_ptr(oc->p, cpu)[i],
+					    100ULL * cpu + 1001,
+					    "cpu %u form %d", cpu, i);
+		}
+	}
+	cpus_read_unlock();
+	xpcpu_free(oc->p);
+}
+
 #ifdef xpcpu_this_cpu_cmpxchg128
 /* 16 bytes: both halves compared, both stored. */
 static void xpcpu_test_cmpxchg128_both_halves(struct kunit *test)
@@ -673,6 +738,7 @@ static struct kunit_case xpcpu_this_cpu_test_cases[] = {
 	KUNIT_CASE(xpcpu_test_try_cmpxchg_updates_old_on_failure),
 	KUNIT_CASE(xpcpu_test_cmpxchg64_full_width),
 	KUNIT_CASE(xpcpu_test_xchg_pointer_values),
+	KUNIT_CASE(xpcpu_test_ops_irq_context_every_cpu),
 #ifdef xpcpu_this_cpu_cmpxchg128
 	KUNIT_CASE(xpcpu_test_cmpxchg128_both_halves),
 #endif
