@@ -155,7 +155,7 @@ do {									\
 	EQ(F##read(p), TMAX(T));					\
 } while (0)
 
-/* and and or, the sign bit included. */
+/* and, then or: masks, the sign bit included. */
 #define BODY_andor(F, T, p)						\
 do {									\
 	F##write(p, (T)0xf0);						\
@@ -546,6 +546,7 @@ do {									\
 static noinline int name(struct port_counters __xpcpu *c,		\
 			 struct port_result *r)				\
 {									\
+	/* percpu_test's: keeps gcc from turning +-ui_one into inc/dec. */ \
 	volatile unsigned int ui_one = 1;				\
 	long l = 0;							\
 	unsigned long ul = 0;						\
