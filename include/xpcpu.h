@@ -428,7 +428,7 @@ do {									\
 	WARN_ONCE(preemptible() && !is_percpu_thread() &&		\
 		  !current->migration_disabled,				\
 		  "xpcpu: __xpcpu_this_cpu_" op "() in preemptible code: %s/%d\n", \
-		  current->comm, task_pid_nr(current))
+		  current->comm, current->pid)
 #else
 #define __xpcpu_preempt_check(op)	do { } while (0)
 #endif
