@@ -44,6 +44,9 @@
 #include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#ifdef CONFIG_DEBUG_PREEMPT
+#include <linux/sched.h>
+#endif
 #include <linux/types.h>
 
 #ifdef __CHECKER__
@@ -333,7 +336,7 @@ do {									\
  * cpu's copy, as for the kernel's own __percpu pointers, so the kernel's
  * this_cpu_*() operations work on xpcpu areas: one %gs-relative
  * instruction, no preemption toggle.  Otherwise the xpcpu_this_cpu_*()
- * operations below fall back to the accessors with interrupts off.
+ * operations below work on this CPU's copy with preemption off.
  */
 DECLARE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
 
@@ -360,6 +363,79 @@ static inline bool xpcpu_genuine_pointers(void)
  */
 #define xpcpu_as_percpu(ptr)						\
 	((typeof(*(ptr)) __percpu __force *)(unsigned long)(ptr))
+
+/*
+ * The this_cpu family: every operation of the kernel's
+ * include/linux/percpu-defs.h, in its three forms and with its semantics:
+ *
+ *   xpcpu_this_cpu_<op>()	any context: safe from preemption and from
+ *				interrupts on this CPU
+ *   __xpcpu_this_cpu_<op>()	preemption (or interrupts) already off; under
+ *				CONFIG_DEBUG_PREEMPT a preemptible caller
+ *				gets a warning, as __this_cpu_<op>() does
+ *   xpcpu_raw_cpu_<op>()	no check and no protection, as raw_cpu_<op>()
+ *
+ * <op> is read, write, add, sub, inc, dec, and, or, add_return,
+ * sub_return, inc_return, dec_return, xchg, cmpxchg, try_cmpxchg (false
+ * on failure, with the value found stored in *ovalp), cmpxchg64 and
+ * try_cmpxchg64; cmpxchg128 and try_cmpxchg128 where the kernel has
+ * this_cpu_cmpxchg128() (6.12), cmpxchg_double where it has
+ * this_cpu_cmpxchg_double() instead (6.1).  The object is a scalar of 1, 2,
+ * 4 or 8 bytes (cmpxchg64: 8; cmpxchg128: 16; cmpxchg_double: two adjacent
+ * longs, the first aligned to twice its size); any other size stops the
+ * build, as __pcpu_size_call() does.  Values are converted to the object's
+ * type first: on an unsigned type, adding -1 wraps as the kernel's do.
+ *
+ * With genuine pointers each operation is the kernel's own of the same
+ * name on xpcpu_as_percpu(ptr) (x86: one %gs-relative instruction).  With
+ * offset pointers (the __xpcpu_off_*() helpers, which also work on
+ * genuine pointers, so that tests can reach them in either mode) the
+ * this_cpu form changes this CPU's copy with preemption off, in one
+ * instruction (add on x86) or a cmpxchg_local() loop, which no interrupt on
+ * this CPU splits; the raw form is plain C on this CPU's copy.  The
+ * 128-bit and double forms work on this CPU's copy in either mode, with
+ * cmpxchg128_local() / cmpxchg_double_local() (interrupts off on a CPU
+ * without CMPXCHG16B): the kernel's own fall back to
+ * this_cpu_cmpxchg16b_emu(), which is not exported to modules.
+ */
+
+/* The type of the object @ptr points to, without the __xpcpu space. */
+#define __xpcpu_type(ptr)	typeof(*__xpcpu_strip(ptr, 0))
+
+#define __xpcpu_check_size_is(ptr, size)				\
+	compiletime_assert(sizeof(__xpcpu_type(ptr)) == (size),		\
+			   "xpcpu: this operation takes an object of " #size " bytes")
+
+/* A __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes, at build time. */
+#define __xpcpu_check(ptr)						\
+do {									\
+	__xpcpu_verify_ptr(ptr);					\
+	compiletime_assert(sizeof(__xpcpu_type(ptr)) == 1 ||		\
+			   sizeof(__xpcpu_type(ptr)) == 2 ||		\
+			   sizeof(__xpcpu_type(ptr)) == 4 ||		\
+			   sizeof(__xpcpu_type(ptr)) == 8,		\
+			   "xpcpu: this_cpu operations take a scalar of 1, 2, 4 or 8 bytes"); \
+} while (0)
+
+#ifdef CONFIG_DEBUG_PREEMPT
+/*
+ * __this_cpu_preempt_check() for xpcpu (check_preemption_disabled() is
+ * not exported to modules): the caller must not be preemptible, unless
+ * it cannot migrate (a per-CPU kthread, or migrate_disable()).  Warns
+ * once per call site.
+ */
+#define __xpcpu_preempt_check(op)					\
+	WARN_ONCE(preemptible() && !is_percpu_thread() &&		\
+		  !current->migration_disabled,				\
+		  "xpcpu: __xpcpu_this_cpu_" op "() in preemptible code: %s/%d\n", \
+		  current->comm, current->pid)
+#else
+#define __xpcpu_preempt_check(op)	do { } while (0)
+#endif
+
+/* Offset pointers: this CPU's copy; the caller keeps the task here. */
+#define __xpcpu_off_ptr(ptr)						\
+	__xpcpu_strip(ptr, raw_cpu_read(xpcpu_unit_off))
 
 #ifdef CONFIG_X86
 /* One read-modify-write instruction: an interrupt sees it done or not. */
@@ -397,128 +473,1291 @@ do {									\
 } while (0)
 #endif
 
-/* The fallback: this CPU's copy, with preemption off. */
-#define __xpcpu_this_cpu_add(ptr, val)					\
+#define __xpcpu_op_add(old, val)	((old) + (val))
+#define __xpcpu_op_and(old, val)	((old) & (val))
+#define __xpcpu_op_or(old, val)		((old) | (val))
+#define __xpcpu_op_set(old, val)	(val)
+
+/*
+ * Offset pointers, preemption-safe: one update of this CPU's copy that no
+ * interrupt on this CPU splits (cmpxchg_local() until it sticks); the new
+ * value if @ret_new, else the old one.
+ */
+#define __xpcpu_off_this_cpu_rmw(ptr, op, val, ret_new)		\
+({									\
+	__xpcpu_type(ptr) *__xo_p, __xo_old, __xo_new;			\
+	__xpcpu_type(ptr) __xo_val = (val);				\
+									\
+	preempt_disable_notrace();					\
+	__xo_p = __xpcpu_off_ptr(ptr);					\
+	do {								\
+		__xo_old = READ_ONCE(*__xo_p);				\
+		__xo_new = op(__xo_old, __xo_val);			\
+	} while (cmpxchg_local(__xo_p, __xo_old, __xo_new) != __xo_old); \
+	preempt_enable_notrace();					\
+	(ret_new) ? __xo_new : __xo_old;				\
+})
+
+/* Offset pointers, raw: plain C on this CPU's copy. */
+#define __xpcpu_off_raw_cpu_rmw(ptr, op, val, ret_new)			\
+({									\
+	__xpcpu_type(ptr) *__xo_p = __xpcpu_off_ptr(ptr);		\
+	__xpcpu_type(ptr) __xo_old = *__xo_p;				\
+	__xpcpu_type(ptr) __xo_new = op(__xo_old, (val));		\
+									\
+	*__xo_p = __xo_new;						\
+	(ret_new) ? __xo_new : __xo_old;				\
+})
+
+/*
+ * try_cmpxchg from cmpxchg, as asm-generic's __cpu_fallback_try_cmpxchg():
+ * @cx is a cmpxchg of the same form.
+ */
+#define __xpcpu_try_cmpxchg(cx, ptr, ovalp, nval)			\
+({									\
+	__xpcpu_type(ptr) *__xt_op = (ovalp);				\
+	__xpcpu_type(ptr) __xt_old = *__xt_op;				\
+	__xpcpu_type(ptr) __xt_ret = cx(ptr, __xt_old, nval);		\
+									\
+	if (unlikely(__xt_ret != __xt_old))				\
+		*__xt_op = __xt_ret;					\
+	likely(__xt_ret == __xt_old);					\
+})
+
+#define __xpcpu_off_this_cpu_read(ptr)					\
+({									\
+	__xpcpu_type(ptr) __xo_ret;					\
+									\
+	preempt_disable_notrace();					\
+	__xo_ret = READ_ONCE(*__xpcpu_off_ptr(ptr));			\
+	preempt_enable_notrace();					\
+	__xo_ret;							\
+})
+#define __xpcpu_off_raw_cpu_read(ptr)	READ_ONCE(*__xpcpu_off_ptr(ptr))
+
+#define __xpcpu_off_this_cpu_write(ptr, val)				\
 do {									\
 	preempt_disable_notrace();					\
-	__xpcpu_local_add(xpcpu_this_ptr(ptr), val);			\
+	WRITE_ONCE(*__xpcpu_off_ptr(ptr), val);				\
 	preempt_enable_notrace();					\
 } while (0)
+#define __xpcpu_off_raw_cpu_write(ptr, val)				\
+	WRITE_ONCE(*__xpcpu_off_ptr(ptr), val)
+
+#define __xpcpu_off_this_cpu_add(ptr, val)				\
+do {									\
+	preempt_disable_notrace();					\
+	__xpcpu_local_add(__xpcpu_off_ptr(ptr), val);			\
+	preempt_enable_notrace();					\
+} while (0)
+#define __xpcpu_off_raw_cpu_add(ptr, val)				\
+	((void)__xpcpu_off_raw_cpu_rmw(ptr, __xpcpu_op_add, val, true))
+
+#define __xpcpu_off_this_cpu_and(ptr, val)				\
+	((void)__xpcpu_off_this_cpu_rmw(ptr, __xpcpu_op_and, val, true))
+#define __xpcpu_off_raw_cpu_and(ptr, val)				\
+	((void)__xpcpu_off_raw_cpu_rmw(ptr, __xpcpu_op_and, val, true))
+#define __xpcpu_off_this_cpu_or(ptr, val)				\
+	((void)__xpcpu_off_this_cpu_rmw(ptr, __xpcpu_op_or, val, true))
+#define __xpcpu_off_raw_cpu_or(ptr, val)				\
+	((void)__xpcpu_off_raw_cpu_rmw(ptr, __xpcpu_op_or, val, true))
+#define __xpcpu_off_this_cpu_add_return(ptr, val)			\
+	__xpcpu_off_this_cpu_rmw(ptr, __xpcpu_op_add, val, true)
+#define __xpcpu_off_raw_cpu_add_return(ptr, val)			\
+	__xpcpu_off_raw_cpu_rmw(ptr, __xpcpu_op_add, val, true)
+#define __xpcpu_off_this_cpu_xchg(ptr, nval)				\
+	__xpcpu_off_this_cpu_rmw(ptr, __xpcpu_op_set, nval, false)
+#define __xpcpu_off_raw_cpu_xchg(ptr, nval)				\
+	__xpcpu_off_raw_cpu_rmw(ptr, __xpcpu_op_set, nval, false)
+
+#define __xpcpu_off_this_cpu_cmpxchg(ptr, oval, nval)			\
+({									\
+	__xpcpu_type(ptr) __xo_ret;					\
+									\
+	preempt_disable_notrace();					\
+	__xo_ret = cmpxchg_local(__xpcpu_off_ptr(ptr), oval, nval);	\
+	preempt_enable_notrace();					\
+	__xo_ret;							\
+})
+#define __xpcpu_off_raw_cpu_cmpxchg(ptr, oval, nval)			\
+({									\
+	__xpcpu_type(ptr) *__xo_p = __xpcpu_off_ptr(ptr);		\
+	__xpcpu_type(ptr) __xo_old = (oval);				\
+	__xpcpu_type(ptr) __xo_ret = *__xo_p;				\
+									\
+	if (__xo_ret == __xo_old)					\
+		*__xo_p = (nval);					\
+	__xo_ret;							\
+})
+
+#define __xpcpu_off_this_cpu_try_cmpxchg(ptr, ovalp, nval)		\
+	__xpcpu_try_cmpxchg(__xpcpu_off_this_cpu_cmpxchg, ptr, ovalp, nval)
+#define __xpcpu_off_raw_cpu_try_cmpxchg(ptr, ovalp, nval)		\
+	__xpcpu_try_cmpxchg(__xpcpu_off_raw_cpu_cmpxchg, ptr, ovalp, nval)
+
+/* The operations derived from add, add_return and cmpxchg, as the kernel's. */
+#define __xpcpu_off_this_cpu_sub(ptr, val)				\
+	__xpcpu_off_this_cpu_add(ptr, -(__xpcpu_type(ptr))(val))
+#define __xpcpu_off_raw_cpu_sub(ptr, val)				\
+	__xpcpu_off_raw_cpu_add(ptr, -(__xpcpu_type(ptr))(val))
+#define __xpcpu_off_this_cpu_inc(ptr)	__xpcpu_off_this_cpu_add(ptr, 1)
+#define __xpcpu_off_raw_cpu_inc(ptr)	__xpcpu_off_raw_cpu_add(ptr, 1)
+#define __xpcpu_off_this_cpu_dec(ptr)	__xpcpu_off_this_cpu_sub(ptr, 1)
+#define __xpcpu_off_raw_cpu_dec(ptr)	__xpcpu_off_raw_cpu_sub(ptr, 1)
+#define __xpcpu_off_this_cpu_sub_return(ptr, val)			\
+	__xpcpu_off_this_cpu_add_return(ptr, -(__xpcpu_type(ptr))(val))
+#define __xpcpu_off_raw_cpu_sub_return(ptr, val)			\
+	__xpcpu_off_raw_cpu_add_return(ptr, -(__xpcpu_type(ptr))(val))
+#define __xpcpu_off_this_cpu_inc_return(ptr)				\
+	__xpcpu_off_this_cpu_add_return(ptr, 1)
+#define __xpcpu_off_raw_cpu_inc_return(ptr)				\
+	__xpcpu_off_raw_cpu_add_return(ptr, 1)
+#define __xpcpu_off_this_cpu_dec_return(ptr)				\
+	__xpcpu_off_this_cpu_add_return(ptr, -1)
+#define __xpcpu_off_raw_cpu_dec_return(ptr)				\
+	__xpcpu_off_raw_cpu_add_return(ptr, -1)
+#define __xpcpu_off_this_cpu_cmpxchg64(ptr, oval, nval)			\
+	__xpcpu_off_this_cpu_cmpxchg(ptr, oval, nval)
+#define __xpcpu_off_raw_cpu_cmpxchg64(ptr, oval, nval)			\
+	__xpcpu_off_raw_cpu_cmpxchg(ptr, oval, nval)
+#define __xpcpu_off_this_cpu_try_cmpxchg64(ptr, ovalp, nval)		\
+	__xpcpu_off_this_cpu_try_cmpxchg(ptr, ovalp, nval)
+#define __xpcpu_off_raw_cpu_try_cmpxchg64(ptr, ovalp, nval)		\
+	__xpcpu_off_raw_cpu_try_cmpxchg(ptr, ovalp, nval)
+
+/* Genuine pointers: the kernel's own operation on the same address. */
+#define __xpcpu_pc_this_cpu_read(ptr)					\
+	this_cpu_read(*xpcpu_as_percpu(ptr))
+#define __xpcpu_pc_raw_cpu_read(ptr)					\
+	raw_cpu_read(*xpcpu_as_percpu(ptr))
+#define __xpcpu_pc_this_cpu_write(ptr, val)				\
+	this_cpu_write(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_raw_cpu_write(ptr, val)				\
+	raw_cpu_write(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_this_cpu_add(ptr, val)				\
+	this_cpu_add(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_raw_cpu_add(ptr, val)				\
+	raw_cpu_add(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_this_cpu_and(ptr, val)				\
+	this_cpu_and(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_raw_cpu_and(ptr, val)				\
+	raw_cpu_and(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_this_cpu_or(ptr, val)				\
+	this_cpu_or(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_raw_cpu_or(ptr, val)					\
+	raw_cpu_or(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_this_cpu_add_return(ptr, val)			\
+	this_cpu_add_return(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_raw_cpu_add_return(ptr, val)				\
+	raw_cpu_add_return(*xpcpu_as_percpu(ptr), val)
+#define __xpcpu_pc_this_cpu_xchg(ptr, nval)				\
+	this_cpu_xchg(*xpcpu_as_percpu(ptr), nval)
+#define __xpcpu_pc_raw_cpu_xchg(ptr, nval)				\
+	raw_cpu_xchg(*xpcpu_as_percpu(ptr), nval)
+#define __xpcpu_pc_this_cpu_cmpxchg(ptr, oval, nval)			\
+	this_cpu_cmpxchg(*xpcpu_as_percpu(ptr), oval, nval)
+#define __xpcpu_pc_raw_cpu_cmpxchg(ptr, oval, nval)			\
+	raw_cpu_cmpxchg(*xpcpu_as_percpu(ptr), oval, nval)
+#ifdef this_cpu_try_cmpxchg
+#define __xpcpu_pc_this_cpu_try_cmpxchg(ptr, ovalp, nval)		\
+	this_cpu_try_cmpxchg(*xpcpu_as_percpu(ptr), ovalp, nval)
+#define __xpcpu_pc_raw_cpu_try_cmpxchg(ptr, ovalp, nval)		\
+	raw_cpu_try_cmpxchg(*xpcpu_as_percpu(ptr), ovalp, nval)
+#else
+/* 6.1 has no this_cpu_try_cmpxchg(): as asm-generic's fallback. */
+#define __xpcpu_pc_this_cpu_try_cmpxchg(ptr, ovalp, nval)		\
+	__xpcpu_try_cmpxchg(__xpcpu_pc_this_cpu_cmpxchg, ptr, ovalp, nval)
+#define __xpcpu_pc_raw_cpu_try_cmpxchg(ptr, ovalp, nval)		\
+	__xpcpu_try_cmpxchg(__xpcpu_pc_raw_cpu_cmpxchg, ptr, ovalp, nval)
+#endif
 
 /**
- * xpcpu_this_cpu_add() - add to this CPU's copy, safe from preemption
- *	and interrupts
- * @ptr: a __xpcpu pointer to an integer type
- * @val: what to add
+ * xpcpu_this_cpu_read() - read this CPU's copy
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
  *
- * With genuine pointers this is this_cpu_add(), else this CPU's copy is
- * changed with preemption off, in one instruction on x86 (else with
- * cmpxchg_local()), so that interrupts on this CPU cannot split it.
- *
- * Context: any context; NMI too where this_cpu_add() and cmpxchg_local()
- * are NMI-safe (x86).
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the value, of type ``typeof(*ptr)``.
  */
-#define xpcpu_this_cpu_add(ptr, val)					\
-do {									\
+#define xpcpu_this_cpu_read(ptr)					\
+({									\
+	__xpcpu_type(ptr) __xd_ret;					\
+									\
+	__xpcpu_check(ptr);						\
 	if (xpcpu_genuine_pointers())					\
-		this_cpu_add(*xpcpu_as_percpu(ptr), val);		\
+		__xd_ret = __xpcpu_pc_this_cpu_read(ptr);		\
 	else								\
-		__xpcpu_this_cpu_add(ptr, val);				\
-} while (0)
+		__xd_ret = __xpcpu_off_this_cpu_read(ptr);		\
+	__xd_ret;							\
+})
 
 /**
- * xpcpu_this_cpu_sub() - subtract from this CPU's copy
- * @ptr: a __xpcpu pointer to an integer type
- * @val: what to subtract
+ * __xpcpu_this_cpu_read() - xpcpu_this_cpu_read(), preemption already off
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
  *
- * Context: as xpcpu_this_cpu_add().
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the value, of type ``typeof(*ptr)``.
  */
-#define xpcpu_this_cpu_sub(ptr, val)					\
-	xpcpu_this_cpu_add(ptr, -(typeof(*xpcpu_this_ptr(ptr)))(val))
+#define __xpcpu_this_cpu_read(ptr)					\
+({									\
+	__xpcpu_preempt_check("read");					\
+	xpcpu_raw_cpu_read(ptr);					\
+})
 
 /**
- * xpcpu_this_cpu_inc() - add one to this CPU's copy
- * @ptr: a __xpcpu pointer to an integer type
+ * xpcpu_raw_cpu_read() - xpcpu_this_cpu_read(), unchecked
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
  *
- * Context: as xpcpu_this_cpu_add().
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the value, of type ``typeof(*ptr)``.
  */
-#define xpcpu_this_cpu_inc(ptr)		xpcpu_this_cpu_add(ptr, 1)
-
-/**
- * xpcpu_this_cpu_dec() - subtract one from this CPU's copy
- * @ptr: a __xpcpu pointer to an integer type
- *
- * Context: as xpcpu_this_cpu_add().
- */
-#define xpcpu_this_cpu_dec(ptr)		xpcpu_this_cpu_sub(ptr, 1)
-
-#define __xpcpu_this_cpu_write(ptr, val)				\
-do {									\
-	preempt_disable_notrace();					\
-	WRITE_ONCE(*xpcpu_this_ptr(ptr), val);				\
-	preempt_enable_notrace();					\
-} while (0)
+#define xpcpu_raw_cpu_read(ptr)						\
+({									\
+	__xpcpu_type(ptr) __xd_ret;					\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_raw_cpu_read(ptr);		\
+	else								\
+		__xd_ret = __xpcpu_off_raw_cpu_read(ptr);		\
+	__xd_ret;							\
+})
 
 /**
  * xpcpu_this_cpu_write() - set this CPU's copy
  * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
  * @val: the new value
  *
- * Context: as xpcpu_this_cpu_add().
+ * Context: any context: safe from preemption and from interrupts on this CPU.
  */
 #define xpcpu_this_cpu_write(ptr, val)					\
 do {									\
+	__xpcpu_check(ptr);						\
 	if (xpcpu_genuine_pointers())					\
-		this_cpu_write(*xpcpu_as_percpu(ptr), val);		\
+		__xpcpu_pc_this_cpu_write(ptr, val);			\
 	else								\
-		__xpcpu_this_cpu_write(ptr, val);			\
+		__xpcpu_off_this_cpu_write(ptr, val);			\
 } while (0)
 
 /**
- * xpcpu_this_cpu_read() - read this CPU's copy
+ * __xpcpu_this_cpu_write() - xpcpu_this_cpu_write(), preemption already off
  * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @val: the new value
  *
- * Context: any context.
- * Return: the value, of type ``typeof(*ptr)``.
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
  */
-#define xpcpu_this_cpu_read(ptr)					\
+#define __xpcpu_this_cpu_write(ptr, val)				\
+do {									\
+	__xpcpu_preempt_check("write");					\
+	xpcpu_raw_cpu_write(ptr, val);					\
+} while (0)
+
+/**
+ * xpcpu_raw_cpu_write() - xpcpu_this_cpu_write(), unchecked
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @val: the new value
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ */
+#define xpcpu_raw_cpu_write(ptr, val)					\
+do {									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xpcpu_pc_raw_cpu_write(ptr, val);			\
+	else								\
+		__xpcpu_off_raw_cpu_write(ptr, val);			\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_add() - add to this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to add (converted to ``typeof(*ptr)`` first)
+ *
+ * With genuine pointers this is this_cpu_add(), else this CPU's copy is
+ * changed with preemption off, in one instruction on x86 (else with
+ * cmpxchg_local()), so that interrupts on this CPU cannot split it.
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ */
+#define xpcpu_this_cpu_add(ptr, val)					\
+do {									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xpcpu_pc_this_cpu_add(ptr, val);			\
+	else								\
+		__xpcpu_off_this_cpu_add(ptr, val);			\
+} while (0)
+
+/**
+ * __xpcpu_this_cpu_add() - xpcpu_this_cpu_add(), preemption already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to add (converted to ``typeof(*ptr)`` first)
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ */
+#define __xpcpu_this_cpu_add(ptr, val)					\
+do {									\
+	__xpcpu_preempt_check("add");					\
+	xpcpu_raw_cpu_add(ptr, val);					\
+} while (0)
+
+/**
+ * xpcpu_raw_cpu_add() - xpcpu_this_cpu_add(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to add (converted to ``typeof(*ptr)`` first)
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ */
+#define xpcpu_raw_cpu_add(ptr, val)					\
+do {									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xpcpu_pc_raw_cpu_add(ptr, val);			\
+	else								\
+		__xpcpu_off_raw_cpu_add(ptr, val);			\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_sub() - subtract from this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to subtract
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ */
+#define xpcpu_this_cpu_sub(ptr, val)					\
+	xpcpu_this_cpu_add(ptr, -(__xpcpu_type(ptr))(val))
+
+/**
+ * __xpcpu_this_cpu_sub() - xpcpu_this_cpu_sub(), preemption already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to subtract
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ */
+#define __xpcpu_this_cpu_sub(ptr, val)					\
+	__xpcpu_this_cpu_add(ptr, -(__xpcpu_type(ptr))(val))
+
+/**
+ * xpcpu_raw_cpu_sub() - xpcpu_this_cpu_sub(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to subtract
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ */
+#define xpcpu_raw_cpu_sub(ptr, val)					\
+	xpcpu_raw_cpu_add(ptr, -(__xpcpu_type(ptr))(val))
+
+/**
+ * xpcpu_this_cpu_inc() - add one to this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ */
+#define xpcpu_this_cpu_inc(ptr)						\
+	xpcpu_this_cpu_add(ptr, 1)
+
+/**
+ * __xpcpu_this_cpu_inc() - xpcpu_this_cpu_inc(), preemption already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ */
+#define __xpcpu_this_cpu_inc(ptr)					\
+	__xpcpu_this_cpu_add(ptr, 1)
+
+/**
+ * xpcpu_raw_cpu_inc() - xpcpu_this_cpu_inc(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ */
+#define xpcpu_raw_cpu_inc(ptr)						\
+	xpcpu_raw_cpu_add(ptr, 1)
+
+/**
+ * xpcpu_this_cpu_dec() - subtract one from this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ */
+#define xpcpu_this_cpu_dec(ptr)						\
+	xpcpu_this_cpu_sub(ptr, 1)
+
+/**
+ * __xpcpu_this_cpu_dec() - xpcpu_this_cpu_dec(), preemption already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ */
+#define __xpcpu_this_cpu_dec(ptr)					\
+	__xpcpu_this_cpu_sub(ptr, 1)
+
+/**
+ * xpcpu_raw_cpu_dec() - xpcpu_this_cpu_dec(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ */
+#define xpcpu_raw_cpu_dec(ptr)						\
+	xpcpu_raw_cpu_sub(ptr, 1)
+
+/**
+ * xpcpu_this_cpu_and() - bitwise-and this CPU's copy with @val
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: the mask
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ */
+#define xpcpu_this_cpu_and(ptr, val)					\
+do {									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xpcpu_pc_this_cpu_and(ptr, val);			\
+	else								\
+		__xpcpu_off_this_cpu_and(ptr, val);			\
+} while (0)
+
+/**
+ * __xpcpu_this_cpu_and() - xpcpu_this_cpu_and(), preemption already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: the mask
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ */
+#define __xpcpu_this_cpu_and(ptr, val)					\
+do {									\
+	__xpcpu_preempt_check("and");					\
+	xpcpu_raw_cpu_and(ptr, val);					\
+} while (0)
+
+/**
+ * xpcpu_raw_cpu_and() - xpcpu_this_cpu_and(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: the mask
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ */
+#define xpcpu_raw_cpu_and(ptr, val)					\
+do {									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xpcpu_pc_raw_cpu_and(ptr, val);			\
+	else								\
+		__xpcpu_off_raw_cpu_and(ptr, val);			\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_or() - bitwise-or @val into this CPU's copy
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: the bits to set
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ */
+#define xpcpu_this_cpu_or(ptr, val)					\
+do {									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xpcpu_pc_this_cpu_or(ptr, val);			\
+	else								\
+		__xpcpu_off_this_cpu_or(ptr, val);			\
+} while (0)
+
+/**
+ * __xpcpu_this_cpu_or() - xpcpu_this_cpu_or(), preemption already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: the bits to set
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ */
+#define __xpcpu_this_cpu_or(ptr, val)					\
+do {									\
+	__xpcpu_preempt_check("or");					\
+	xpcpu_raw_cpu_or(ptr, val);					\
+} while (0)
+
+/**
+ * xpcpu_raw_cpu_or() - xpcpu_this_cpu_or(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: the bits to set
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ */
+#define xpcpu_raw_cpu_or(ptr, val)					\
+do {									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xpcpu_pc_raw_cpu_or(ptr, val);			\
+	else								\
+		__xpcpu_off_raw_cpu_or(ptr, val);			\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_add_return() - add to this CPU's copy and return the sum
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to add
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the new value.
+ */
+#define xpcpu_this_cpu_add_return(ptr, val)				\
 ({									\
-	typeof(*xpcpu_this_ptr(ptr)) __xpcpu_val;			\
+	__xpcpu_type(ptr) __xd_ret;					\
 									\
-	if (xpcpu_genuine_pointers()) {					\
-		__xpcpu_val = this_cpu_read(*xpcpu_as_percpu(ptr));	\
-	} else {							\
-		preempt_disable_notrace();				\
-		__xpcpu_val = READ_ONCE(*xpcpu_this_ptr(ptr));		\
-		preempt_enable_notrace();				\
-	}								\
-	__xpcpu_val;							\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_this_cpu_add_return(ptr, val);	\
+	else								\
+		__xd_ret = __xpcpu_off_this_cpu_add_return(ptr, val);	\
+	__xd_ret;							\
+})
+
+/**
+ * __xpcpu_this_cpu_add_return() - xpcpu_this_cpu_add_return(), preemption
+ *	already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to add
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the new value.
+ */
+#define __xpcpu_this_cpu_add_return(ptr, val)				\
+({									\
+	__xpcpu_preempt_check("add_return");				\
+	xpcpu_raw_cpu_add_return(ptr, val);				\
+})
+
+/**
+ * xpcpu_raw_cpu_add_return() - xpcpu_this_cpu_add_return(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to add
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the new value.
+ */
+#define xpcpu_raw_cpu_add_return(ptr, val)				\
+({									\
+	__xpcpu_type(ptr) __xd_ret;					\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_raw_cpu_add_return(ptr, val);	\
+	else								\
+		__xd_ret = __xpcpu_off_raw_cpu_add_return(ptr, val);	\
+	__xd_ret;							\
+})
+
+/**
+ * xpcpu_this_cpu_sub_return() - subtract from this CPU's copy and return the
+ *	result
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to subtract
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the new value.
+ */
+#define xpcpu_this_cpu_sub_return(ptr, val)				\
+	xpcpu_this_cpu_add_return(ptr, -(__xpcpu_type(ptr))(val))
+
+/**
+ * __xpcpu_this_cpu_sub_return() - xpcpu_this_cpu_sub_return(), preemption
+ *	already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to subtract
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the new value.
+ */
+#define __xpcpu_this_cpu_sub_return(ptr, val)				\
+	__xpcpu_this_cpu_add_return(ptr, -(__xpcpu_type(ptr))(val))
+
+/**
+ * xpcpu_raw_cpu_sub_return() - xpcpu_this_cpu_sub_return(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ * @val: what to subtract
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the new value.
+ */
+#define xpcpu_raw_cpu_sub_return(ptr, val)				\
+	xpcpu_raw_cpu_add_return(ptr, -(__xpcpu_type(ptr))(val))
+
+/**
+ * xpcpu_this_cpu_inc_return() - add one to this CPU's copy and return it
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the new value.
+ */
+#define xpcpu_this_cpu_inc_return(ptr)					\
+	xpcpu_this_cpu_add_return(ptr, 1)
+
+/**
+ * __xpcpu_this_cpu_inc_return() - xpcpu_this_cpu_inc_return(), preemption
+ *	already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the new value.
+ */
+#define __xpcpu_this_cpu_inc_return(ptr)				\
+	__xpcpu_this_cpu_add_return(ptr, 1)
+
+/**
+ * xpcpu_raw_cpu_inc_return() - xpcpu_this_cpu_inc_return(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the new value.
+ */
+#define xpcpu_raw_cpu_inc_return(ptr)					\
+	xpcpu_raw_cpu_add_return(ptr, 1)
+
+/**
+ * xpcpu_this_cpu_dec_return() - subtract one from this CPU's copy and return it
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the new value.
+ */
+#define xpcpu_this_cpu_dec_return(ptr)					\
+	xpcpu_this_cpu_add_return(ptr, -1)
+
+/**
+ * __xpcpu_this_cpu_dec_return() - xpcpu_this_cpu_dec_return(), preemption
+ *	already off
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the new value.
+ */
+#define __xpcpu_this_cpu_dec_return(ptr)				\
+	__xpcpu_this_cpu_add_return(ptr, -1)
+
+/**
+ * xpcpu_raw_cpu_dec_return() - xpcpu_this_cpu_dec_return(), unchecked
+ * @ptr: a __xpcpu pointer to an integer of 1, 2, 4 or 8 bytes
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the new value.
+ */
+#define xpcpu_raw_cpu_dec_return(ptr)					\
+	xpcpu_raw_cpu_add_return(ptr, -1)
+
+/**
+ * xpcpu_this_cpu_xchg() - exchange this CPU's copy
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @nval: the value stored
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the value the copy held before.
+ */
+#define xpcpu_this_cpu_xchg(ptr, nval)					\
+({									\
+	__xpcpu_type(ptr) __xd_ret;					\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_this_cpu_xchg(ptr, nval);		\
+	else								\
+		__xd_ret = __xpcpu_off_this_cpu_xchg(ptr, nval);	\
+	__xd_ret;							\
+})
+
+/**
+ * __xpcpu_this_cpu_xchg() - xpcpu_this_cpu_xchg(), preemption already off
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @nval: the value stored
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the value the copy held before.
+ */
+#define __xpcpu_this_cpu_xchg(ptr, nval)				\
+({									\
+	__xpcpu_preempt_check("xchg");					\
+	xpcpu_raw_cpu_xchg(ptr, nval);					\
+})
+
+/**
+ * xpcpu_raw_cpu_xchg() - xpcpu_this_cpu_xchg(), unchecked
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @nval: the value stored
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the value the copy held before.
+ */
+#define xpcpu_raw_cpu_xchg(ptr, nval)					\
+({									\
+	__xpcpu_type(ptr) __xd_ret;					\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_raw_cpu_xchg(ptr, nval);		\
+	else								\
+		__xd_ret = __xpcpu_off_raw_cpu_xchg(ptr, nval);		\
+	__xd_ret;							\
 })
 
 /**
  * xpcpu_this_cpu_cmpxchg() - compare and exchange this CPU's copy
  * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
- * @old: the value expected
- * @new: the value stored if the copy holds @old
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
  *
- * Context: as xpcpu_this_cpu_add().
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the value the copy held before (@oval on success).
+ */
+#define xpcpu_this_cpu_cmpxchg(ptr, oval, nval)				\
+({									\
+	__xpcpu_type(ptr) __xd_ret;					\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_this_cpu_cmpxchg(ptr, oval, nval); \
+	else								\
+		__xd_ret = __xpcpu_off_this_cpu_cmpxchg(ptr, oval, nval); \
+	__xd_ret;							\
+})
+
+/**
+ * __xpcpu_this_cpu_cmpxchg() - xpcpu_this_cpu_cmpxchg(), preemption already off
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the value the copy held before (@oval on success).
+ */
+#define __xpcpu_this_cpu_cmpxchg(ptr, oval, nval)			\
+({									\
+	__xpcpu_preempt_check("cmpxchg");				\
+	xpcpu_raw_cpu_cmpxchg(ptr, oval, nval);				\
+})
+
+/**
+ * xpcpu_raw_cpu_cmpxchg() - xpcpu_this_cpu_cmpxchg(), unchecked
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the value the copy held before (@oval on success).
+ */
+#define xpcpu_raw_cpu_cmpxchg(ptr, oval, nval)				\
+({									\
+	__xpcpu_type(ptr) __xd_ret;					\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_raw_cpu_cmpxchg(ptr, oval, nval);	\
+	else								\
+		__xd_ret = __xpcpu_off_raw_cpu_cmpxchg(ptr, oval, nval); \
+	__xd_ret;							\
+})
+
+/**
+ * xpcpu_this_cpu_cmpxchg64() - compare and exchange an 8-byte copy
+ * @ptr: a __xpcpu pointer to a scalar of 8 bytes
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
  * Return: the value the copy held before.
  */
-#define xpcpu_this_cpu_cmpxchg(ptr, old, new)				\
+#define xpcpu_this_cpu_cmpxchg64(ptr, oval, nval)			\
 ({									\
-	typeof(*xpcpu_this_ptr(ptr)) __xpcpu_ret;			\
-									\
-	if (xpcpu_genuine_pointers()) {					\
-		__xpcpu_ret = this_cpu_cmpxchg(*xpcpu_as_percpu(ptr),	\
-					       old, new);		\
-	} else {							\
-		preempt_disable_notrace();				\
-		__xpcpu_ret = cmpxchg_local(xpcpu_this_ptr(ptr), old,	\
-					    new);			\
-		preempt_enable_notrace();				\
-	}								\
-	__xpcpu_ret;							\
+	__xpcpu_check_size_is(ptr, 8);					\
+	xpcpu_this_cpu_cmpxchg(ptr, oval, nval);			\
 })
+
+/**
+ * __xpcpu_this_cpu_cmpxchg64() - xpcpu_this_cpu_cmpxchg64(), preemption already
+ *	off
+ * @ptr: a __xpcpu pointer to a scalar of 8 bytes
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the value the copy held before.
+ */
+#define __xpcpu_this_cpu_cmpxchg64(ptr, oval, nval)			\
+({									\
+	__xpcpu_check_size_is(ptr, 8);					\
+	__xpcpu_this_cpu_cmpxchg(ptr, oval, nval);			\
+})
+
+/**
+ * xpcpu_raw_cpu_cmpxchg64() - xpcpu_this_cpu_cmpxchg64(), unchecked
+ * @ptr: a __xpcpu pointer to a scalar of 8 bytes
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the value the copy held before.
+ */
+#define xpcpu_raw_cpu_cmpxchg64(ptr, oval, nval)			\
+({									\
+	__xpcpu_check_size_is(ptr, 8);					\
+	xpcpu_raw_cpu_cmpxchg(ptr, oval, nval);				\
+})
+
+/**
+ * xpcpu_this_cpu_try_cmpxchg() - compare and exchange this CPU's copy, updating
+ *	the expected value
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @ovalp: a plain pointer to the value expected; on failure the value
+ *	found is stored there
+ * @nval: the value stored if the copy holds ``*ovalp``
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: true if @nval was stored.
+ */
+#define xpcpu_this_cpu_try_cmpxchg(ptr, ovalp, nval)			\
+({									\
+	bool __xd_ret;							\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_this_cpu_try_cmpxchg(ptr, ovalp, nval); \
+	else								\
+		__xd_ret = __xpcpu_off_this_cpu_try_cmpxchg(ptr, ovalp, nval); \
+	__xd_ret;							\
+})
+
+/**
+ * __xpcpu_this_cpu_try_cmpxchg() - xpcpu_this_cpu_try_cmpxchg(), preemption
+ *	already off
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @ovalp: a plain pointer to the value expected; on failure the value
+ *	found is stored there
+ * @nval: the value stored if the copy holds ``*ovalp``
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: true if @nval was stored.
+ */
+#define __xpcpu_this_cpu_try_cmpxchg(ptr, ovalp, nval)			\
+({									\
+	__xpcpu_preempt_check("try_cmpxchg");				\
+	xpcpu_raw_cpu_try_cmpxchg(ptr, ovalp, nval);			\
+})
+
+/**
+ * xpcpu_raw_cpu_try_cmpxchg() - xpcpu_this_cpu_try_cmpxchg(), unchecked
+ * @ptr: a __xpcpu pointer to a scalar of 1, 2, 4 or 8 bytes
+ * @ovalp: a plain pointer to the value expected; on failure the value
+ *	found is stored there
+ * @nval: the value stored if the copy holds ``*ovalp``
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: true if @nval was stored.
+ */
+#define xpcpu_raw_cpu_try_cmpxchg(ptr, ovalp, nval)			\
+({									\
+	bool __xd_ret;							\
+									\
+	__xpcpu_check(ptr);						\
+	if (xpcpu_genuine_pointers())					\
+		__xd_ret = __xpcpu_pc_raw_cpu_try_cmpxchg(ptr, ovalp, nval); \
+	else								\
+		__xd_ret = __xpcpu_off_raw_cpu_try_cmpxchg(ptr, ovalp, nval); \
+	__xd_ret;							\
+})
+
+/**
+ * xpcpu_this_cpu_try_cmpxchg64() - try_cmpxchg of an 8-byte copy
+ * @ptr: a __xpcpu pointer to a scalar of 8 bytes
+ * @ovalp: a plain pointer to the value expected, updated on failure
+ * @nval: the value stored on success
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: true if @nval was stored.
+ */
+#define xpcpu_this_cpu_try_cmpxchg64(ptr, ovalp, nval)			\
+({									\
+	__xpcpu_check_size_is(ptr, 8);					\
+	xpcpu_this_cpu_try_cmpxchg(ptr, ovalp, nval);			\
+})
+
+/**
+ * __xpcpu_this_cpu_try_cmpxchg64() - xpcpu_this_cpu_try_cmpxchg64(), preemption
+ *	already off
+ * @ptr: a __xpcpu pointer to a scalar of 8 bytes
+ * @ovalp: a plain pointer to the value expected, updated on failure
+ * @nval: the value stored on success
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: true if @nval was stored.
+ */
+#define __xpcpu_this_cpu_try_cmpxchg64(ptr, ovalp, nval)		\
+({									\
+	__xpcpu_check_size_is(ptr, 8);					\
+	__xpcpu_this_cpu_try_cmpxchg(ptr, ovalp, nval);			\
+})
+
+/**
+ * xpcpu_raw_cpu_try_cmpxchg64() - xpcpu_this_cpu_try_cmpxchg64(), unchecked
+ * @ptr: a __xpcpu pointer to a scalar of 8 bytes
+ * @ovalp: a plain pointer to the value expected, updated on failure
+ * @nval: the value stored on success
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: true if @nval was stored.
+ */
+#define xpcpu_raw_cpu_try_cmpxchg64(ptr, ovalp, nval)			\
+({									\
+	__xpcpu_check_size_is(ptr, 8);					\
+	xpcpu_raw_cpu_try_cmpxchg(ptr, ovalp, nval);			\
+})
+
+#if defined(CONFIG_ARCH_SUPPORTS_INT128) && defined(this_cpu_cmpxchg128)
+/* Interrupts off around the compare and store: this_cpu_cmpxchg16b_emu(). */
+#define __xpcpu_cmpxchg128_irq(p, oval, nval)				\
+({									\
+	typeof(*(p)) __xq_ret, __xq_old = (oval);			\
+	unsigned long __xq_flags;					\
+									\
+	local_irq_save(__xq_flags);					\
+	__xq_ret = *(p);						\
+	if (__xq_ret == __xq_old)					\
+		*(p) = (nval);						\
+	local_irq_restore(__xq_flags);					\
+	__xq_ret;							\
+})
+
+#ifdef system_has_cmpxchg128
+#define __xpcpu_cmpxchg128_local(p, oval, nval)				\
+	(system_has_cmpxchg128() ? cmpxchg128_local(p, oval, nval) :	\
+	 __xpcpu_cmpxchg128_irq(p, oval, nval))
+#else
+#define __xpcpu_cmpxchg128_local(p, oval, nval)				\
+	__xpcpu_cmpxchg128_irq(p, oval, nval)
+#endif
+
+#define __xpcpu_off_this_cpu_cmpxchg128(ptr, oval, nval)		\
+({									\
+	__xpcpu_type(ptr) __xo_ret;					\
+									\
+	preempt_disable_notrace();					\
+	__xo_ret = __xpcpu_cmpxchg128_local(__xpcpu_off_ptr(ptr), oval,	\
+					    nval);			\
+	preempt_enable_notrace();					\
+	__xo_ret;							\
+})
+#define __xpcpu_off_raw_cpu_cmpxchg128(ptr, oval, nval)			\
+	__xpcpu_off_raw_cpu_cmpxchg(ptr, oval, nval)
+#define __xpcpu_off_this_cpu_try_cmpxchg128(ptr, ovalp, nval)		\
+	__xpcpu_try_cmpxchg(__xpcpu_off_this_cpu_cmpxchg128, ptr, ovalp, nval)
+#define __xpcpu_off_raw_cpu_try_cmpxchg128(ptr, ovalp, nval)		\
+	__xpcpu_try_cmpxchg(__xpcpu_off_raw_cpu_cmpxchg128, ptr, ovalp, nval)
+
+#define __xpcpu_check128(ptr)						\
+do {									\
+	__xpcpu_verify_ptr(ptr);					\
+	__xpcpu_check_size_is(ptr, 16);					\
+} while (0)
+
+/**
+ * xpcpu_this_cpu_cmpxchg128() - compare and exchange a 16-byte copy
+ * @ptr: a __xpcpu pointer to a u128 (16 bytes, aligned to 16)
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Only where the kernel has this_cpu_cmpxchg128() (6.12) and 128-bit
+ * integers.  One cmpxchg16b on this CPU's copy with preemption off (the
+ * same in both pointer modes: the kernel's own falls back to
+ * this_cpu_cmpxchg16b_emu(), which modules cannot call), interrupts off
+ * around a plain compare and store on a CPU without it.
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: the value the copy held before.
+ */
+#define xpcpu_this_cpu_cmpxchg128(ptr, oval, nval)			\
+({									\
+	__xpcpu_check128(ptr);						\
+	__xpcpu_off_this_cpu_cmpxchg128(ptr, oval, nval);		\
+})
+
+/**
+ * __xpcpu_this_cpu_cmpxchg128() - xpcpu_this_cpu_cmpxchg128(), preemption
+ *	already off
+ * @ptr: a __xpcpu pointer to a u128 (16 bytes, aligned to 16)
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copy.
+ * Return: the value the copy held before.
+ */
+#define __xpcpu_this_cpu_cmpxchg128(ptr, oval, nval)			\
+({									\
+	__xpcpu_preempt_check("cmpxchg128");				\
+	xpcpu_raw_cpu_cmpxchg128(ptr, oval, nval);			\
+})
+
+/**
+ * xpcpu_raw_cpu_cmpxchg128() - xpcpu_this_cpu_cmpxchg128(), unchecked
+ * @ptr: a __xpcpu pointer to a u128 (16 bytes, aligned to 16)
+ * @oval: the value expected
+ * @nval: the value stored if the copy holds @oval
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copy meanwhile; nothing is checked.
+ * Return: the value the copy held before.
+ */
+#define xpcpu_raw_cpu_cmpxchg128(ptr, oval, nval)			\
+({									\
+	__xpcpu_check128(ptr);						\
+	__xpcpu_off_raw_cpu_cmpxchg128(ptr, oval, nval);		\
+})
+
+/**
+ * xpcpu_this_cpu_try_cmpxchg128() - try_cmpxchg of a 16-byte copy
+ * @ptr: a __xpcpu pointer to a u128 (16 bytes, aligned to 16)
+ * @ovalp: a plain pointer to the value expected, updated on failure
+ * @nval: the value stored on success
+ *
+ * As xpcpu_this_cpu_cmpxchg128().
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: true if @nval was stored.
+ */
+#define xpcpu_this_cpu_try_cmpxchg128(ptr, ovalp, nval)			\
+({									\
+	__xpcpu_check128(ptr);						\
+	__xpcpu_off_this_cpu_try_cmpxchg128(ptr, ovalp, nval);		\
+})
+
+/**
+ * __xpcpu_this_cpu_try_cmpxchg128() - xpcpu_this_cpu_try_cmpxchg128(),
+ *	preemption already off
+ * @ptr: a __xpcpu pointer to a u128 (16 bytes, aligned to 16)
+ * @ovalp: a plain pointer to the value expected, updated on failure
+ * @nval: the value stored on success
+ *
+ * Context: as __xpcpu_this_cpu_cmpxchg128().
+ * Return: true if @nval was stored.
+ */
+#define __xpcpu_this_cpu_try_cmpxchg128(ptr, ovalp, nval)		\
+({									\
+	__xpcpu_preempt_check("try_cmpxchg128");			\
+	xpcpu_raw_cpu_try_cmpxchg128(ptr, ovalp, nval);			\
+})
+
+/**
+ * xpcpu_raw_cpu_try_cmpxchg128() - xpcpu_this_cpu_try_cmpxchg128(),
+ *	unchecked
+ * @ptr: a __xpcpu pointer to a u128 (16 bytes, aligned to 16)
+ * @ovalp: a plain pointer to the value expected, updated on failure
+ * @nval: the value stored on success
+ *
+ * Context: as xpcpu_raw_cpu_cmpxchg128().
+ * Return: true if @nval was stored.
+ */
+#define xpcpu_raw_cpu_try_cmpxchg128(ptr, ovalp, nval)			\
+({									\
+	__xpcpu_check128(ptr);						\
+	__xpcpu_off_raw_cpu_try_cmpxchg128(ptr, ovalp, nval);		\
+})
+#endif /* this_cpu_cmpxchg128 */
+
+#ifdef this_cpu_cmpxchg_double
+/* Interrupts off around the compare and store: this_cpu_cmpxchg16b_emu(). */
+#define __xpcpu_cmpxchg_double_irq(p1, p2, o1, o2, n1, n2)		\
+({									\
+	unsigned long __xq_flags;					\
+	bool __xq_ret;							\
+									\
+	local_irq_save(__xq_flags);					\
+	__xq_ret = *(p1) == (o1) && *(p2) == (o2);			\
+	if (__xq_ret) {							\
+		*(p1) = (n1);						\
+		*(p2) = (n2);						\
+	}								\
+	local_irq_restore(__xq_flags);					\
+	__xq_ret;							\
+})
+
+#ifdef system_has_cmpxchg_double
+#define __xpcpu_cmpxchg_double_local(p1, p2, o1, o2, n1, n2)		\
+	(system_has_cmpxchg_double() ?					\
+	 cmpxchg_double_local(p1, p2, o1, o2, n1, n2) :			\
+	 __xpcpu_cmpxchg_double_irq(p1, p2, o1, o2, n1, n2))
+#else
+#define __xpcpu_cmpxchg_double_local(p1, p2, o1, o2, n1, n2)		\
+	__xpcpu_cmpxchg_double_irq(p1, p2, o1, o2, n1, n2)
+#endif
+
+/* Two longs, the first aligned to twice its size, the second after it. */
+#define __xpcpu_check_double(ptr1, ptr2)				\
+do {									\
+	__xpcpu_verify_ptr(ptr1);					\
+	__xpcpu_verify_ptr(ptr2);					\
+	__xpcpu_check_size_is(ptr1, sizeof(long));			\
+	__xpcpu_check_size_is(ptr2, sizeof(long));			\
+	VM_WARN_ON_ONCE((unsigned long)(ptr2) !=			\
+			(unsigned long)(ptr1) + sizeof(long));		\
+} while (0)
+
+#define __xpcpu_off_this_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2) \
+({									\
+	bool __xo_ret;							\
+									\
+	preempt_disable_notrace();					\
+	VM_WARN_ON_ONCE((unsigned long)__xpcpu_off_ptr(ptr1) %		\
+			(2 * sizeof(long)));				\
+	__xo_ret = __xpcpu_cmpxchg_double_local(__xpcpu_off_ptr(ptr1),	\
+						__xpcpu_off_ptr(ptr2),	\
+						o1, o2, n1, n2);	\
+	preempt_enable_notrace();					\
+	__xo_ret;							\
+})
+#define __xpcpu_off_raw_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2)	\
+({									\
+	__xpcpu_type(ptr1) *__xo_p1 = __xpcpu_off_ptr(ptr1);		\
+	__xpcpu_type(ptr2) *__xo_p2 = __xpcpu_off_ptr(ptr2);		\
+	bool __xo_ret = *__xo_p1 == (o1) && *__xo_p2 == (o2);		\
+									\
+	if (__xo_ret) {							\
+		*__xo_p1 = (n1);					\
+		*__xo_p2 = (n2);					\
+	}								\
+	__xo_ret;							\
+})
+
+/**
+ * xpcpu_this_cpu_cmpxchg_double() - compare and exchange two adjacent longs
+ * @ptr1: a __xpcpu pointer to a long-sized scalar, aligned to twice its size
+ * @ptr2: a __xpcpu pointer to the one right after it
+ * @o1: the value expected in *@ptr1
+ * @o2: the value expected in *@ptr2
+ * @n1: the value stored in *@ptr1 if both match
+ * @n2: the value stored in *@ptr2 if both match
+ *
+ * Only where the kernel has this_cpu_cmpxchg_double() (6.1).  One
+ * cmpxchg16b on this CPU's copies with preemption off (the same in both
+ * pointer modes: the kernel's own falls back to this_cpu_cmpxchg16b_emu(),
+ * which modules cannot call), interrupts off around a plain compare and
+ * store on a CPU without it.
+ *
+ * Context: any context: safe from preemption and from interrupts on this CPU.
+ * Return: true if both were stored.
+ */
+#define xpcpu_this_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2)	\
+({									\
+	__xpcpu_check_double(ptr1, ptr2);				\
+	__xpcpu_off_this_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2); \
+})
+
+/**
+ * __xpcpu_this_cpu_cmpxchg_double() - xpcpu_this_cpu_cmpxchg_double(),
+ *	preemption already off
+ * @ptr1: a __xpcpu pointer to a long-sized scalar, aligned to twice its size
+ * @ptr2: a __xpcpu pointer to the one right after it
+ * @o1: the value expected in *@ptr1
+ * @o2: the value expected in *@ptr2
+ * @n1: the value stored in *@ptr1 if both match
+ * @n2: the value stored in *@ptr2 if both match
+ *
+ * Context: preemption disabled (or interrupts, or the task bound to
+ * this CPU); with CONFIG_DEBUG_PREEMPT a preemptible caller gets a
+ * warning (once per call site).  Not safe from an interrupt on this CPU
+ * that changes the same copies.
+ * Return: true if both were stored.
+ */
+#define __xpcpu_this_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2)	\
+({									\
+	__xpcpu_preempt_check("cmpxchg_double");			\
+	xpcpu_raw_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2);	\
+})
+
+/**
+ * xpcpu_raw_cpu_cmpxchg_double() - xpcpu_this_cpu_cmpxchg_double(),
+ *	unchecked
+ * @ptr1: a __xpcpu pointer to a long-sized scalar, aligned to twice its size
+ * @ptr2: a __xpcpu pointer to the one right after it
+ * @o1: the value expected in *@ptr1
+ * @o2: the value expected in *@ptr2
+ * @n1: the value stored in *@ptr1 if both match
+ * @n2: the value stored in *@ptr2 if both match
+ *
+ * Context: any context where the caller keeps the task on this CPU and
+ * nothing on it changes the copies meanwhile; nothing is checked.
+ * Return: true if both were stored.
+ */
+#define xpcpu_raw_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2)	\
+({									\
+	__xpcpu_check_double(ptr1, ptr2);				\
+	__xpcpu_off_raw_cpu_cmpxchg_double(ptr1, ptr2, o1, o2, n1, n2);	\
+})
+#endif /* this_cpu_cmpxchg_double */
 
 /*
  * Static per-CPU variables.  The variable itself is a template in the
