@@ -42,6 +42,7 @@
 #include <linux/gfp.h>
 #include <linux/atomic.h>
 #include <linux/jump_label.h>
+#include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #ifdef CONFIG_DEBUG_PREEMPT
@@ -77,8 +78,8 @@
  */
 static inline bool xpcpu_request_ok(size_t size, size_t align)
 {
-	return size && size <= XPCPU_MAX_ALLOC_SIZE && align &&
-	       !(align & (align - 1)) && align <= PAGE_SIZE;
+	return size && size <= XPCPU_MAX_ALLOC_SIZE &&
+	       is_power_of_2(align) && align <= PAGE_SIZE;
 }
 
 /**
