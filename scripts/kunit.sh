@@ -13,7 +13,11 @@
 # (scripts/kunit_counts.py), every suite named in tests/*_test.c having
 # run, every .kunitconfig option having reached the .config, AND a scan of
 # the whole kernel log for splats (scripts/splat-patterns): a splat fails
-# the run even if every case passed.
+# the run even if every case passed.  With KUNIT_KCSAN=1 the kernel is
+# built from tests/.kunitconfig.kcsan instead (KCSAN, the data-race
+# detector, in place of KASAN; a build dir of its own) and runs the suites
+# of KUNIT_KCSAN_FILTER only; each KCSAN report ("BUG: KCSAN: ...") is a
+# splat.
 #
 # Usage: scripts/kunit.sh [FILTER_GLOB]     e.g. scripts/kunit.sh 'xpcpu.*'
 # Env:   KUNIT_KVER=6.1|6.12: the kernel tree (default 6.1; 6.12 needs
@@ -26,8 +30,13 @@
 #          build serves both
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED SKIPPED" is written there.
-# Output: out/kunit-<ver>/ (kunit.py's output kunit.out, results.json,
-#         test.log, splats.txt); the last line is
+#        KUNIT_KCSAN=1: the KCSAN kernel (tests/.kunitconfig.kcsan; 6.1
+#          only), running the suites of KUNIT_KCSAN_FILTER (a kunit.py
+#          glob, default 'xpcpu_[cps]*': xpcpu_cache, xpcpu_chunk,
+#          xpcpu_pointers, xpcpu_stress) unless FILTER_GLOB is given; only
+#          those suites must have run
+# Output: out/kunit-<ver>[-1node][-kcsan]/ (kunit.py's output kunit.out,
+#         results.json, test.log, splats.txt); the last line is
 #         "=== kunit <ver>: N passed, M failed, K skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,8 +50,10 @@ esac
 timeout=${KUNIT_TIMEOUT:-900}
 jobs=${KUNIT_JOBS:-$(nproc)}
 nodes=${KUNIT_NODES:-2}
+kcsan=${KUNIT_KCSAN:-0}
 kunitconfig=$XPCPU_ROOT/tests/.kunitconfig
 out=$XPCPU_OUT/kunit-$ver
+tag=""
 case $nodes in
 2)
 	# Two nodes 1 GiB apart: xpcpu falls back to offset pointers.
@@ -59,6 +70,17 @@ case $nodes in
 	;;
 *) die "KUNIT_NODES=$nodes: 1 or 2" ;;
 esac
+case $kcsan in
+0) ;;
+1)
+	[ "$ver" = 6.1 ] || die "KUNIT_KCSAN=1 with KUNIT_KVER=$ver: the KCSAN run is set up for 6.1 only"
+	kunitconfig=$XPCPU_ROOT/tests/.kunitconfig.kcsan
+	filter=${filter:-${KUNIT_KCSAN_FILTER:-xpcpu_[cps]*}}
+	out+=-kcsan
+	tag=" kcsan"
+	;;
+*) die "KUNIT_KCSAN=$kcsan: 0 or 1" ;;
+esac
 
 [ -f "$kunitconfig" ] || die "$kunitconfig is missing; restore it from git"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found; run: scripts/deps.sh"
@@ -69,7 +91,7 @@ failed=0
 skipped=0
 finish() {
 	[ -z "${KUNIT_COUNTS_FILE:-}" ] || echo "$passed $failed $skipped" >"$KUNIT_COUNTS_FILE"
-	echo "=== kunit $ver ($nodes node(s)): $passed passed, $failed failed, $skipped skipped"
+	echo "=== kunit $ver$tag ($nodes node(s)): $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ] && exit 0
 	exit 1
 }
@@ -85,7 +107,9 @@ t_src=$(($(date +%s) - t0))
 root=$(xpcpu_src_root)
 
 # The suites that must run: every 'name = "xpcpu..."' of a kunit_suite in
-# tests/*_test.c, narrowed by the suite part of FILTER_GLOB if given.
+# tests/*_test.c, narrowed by the suite part of FILTER_GLOB if given (the
+# KCSAN run's default filter included): a suite the filter leaves out is
+# not missing.
 mapfile -t suites < <(cat "$root"/tests/*_test.c 2>/dev/null |
 	sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\(xpcpu[A-Za-z0-9_]*\)".*/\1/p' |
 	sort -u)
@@ -97,6 +121,7 @@ if [ -n "$filter" ]; then
 		[[ $s == ${filter%%.*} ]] && want+=("$s")
 	done
 	suites=("${want[@]}")
+	[ ${#suites[@]} -gt 0 ] || die "filter '$filter' selects no suite of $root/tests/*_test.c; check the glob (kunit.py's: SUITE_GLOB[.TEST_GLOB])"
 fi
 
 # Put the project into the tree as drivers/xpcpu/: the build files and
@@ -178,6 +203,6 @@ if [ -s "$out/splats.txt" ]; then
 fi
 
 elapsed=$(grep -oE 'Elapsed time: .*' "$out/kunit.out" | tail -n1 || true)
-echo "kunit $ver: suites expected: ${suites[*]}"
-echo "kunit $ver timings: source ${t_src}s, kunit.py ${t_kunit}s${elapsed:+ ($elapsed)}"
+echo "kunit $ver$tag: suites expected: ${suites[*]}"
+echo "kunit $ver$tag timings: source ${t_src}s, kunit.py ${t_kunit}s${elapsed:+ ($elapsed)}"
 finish
