@@ -91,4 +91,4 @@ distclean: clean
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '3,28s/^# \{0,1\}//p' Makefile
+	@sed -n '3,29s/^# \{0,1\}//p' Makefile
