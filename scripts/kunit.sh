@@ -34,7 +34,10 @@
 #          only), running the suites of KUNIT_KCSAN_FILTER (a kunit.py
 #          glob, default 'xpcpu_[cps]*': xpcpu_cache, xpcpu_chunk,
 #          xpcpu_pointers, xpcpu_stress) unless FILTER_GLOB is given; only
-#          those suites must have run
+#          those suites must have run; KUNIT_KCSAN_ARGS: more kernel
+#          command line for it, e.g. "kcsan.skip_watch=400" (one
+#          watchpoint per 400 memory accesses instead of 4000: more races
+#          found, slower)
 # Output: out/kunit-<ver>[-1node][-kcsan]/ (kunit.py's output kunit.out,
 #         results.json, test.log, splats.txt); the last line is
 #         "=== kunit <ver>: N passed, M failed, K skipped".
@@ -149,6 +152,10 @@ args=(run --arch=x86_64 "--kunitconfig=$kunitconfig" "--build_dir=$build_dir"
 	"--jobs=$jobs" "--timeout=$timeout" "--qemu_args=$qemu_args"
 	"--json=$out/results.json")
 [ -z "$filter" ] || args+=("$filter")
+if [ "$kcsan" = 1 ]; then
+	read -r -a kargs <<<"${KUNIT_KCSAN_ARGS:-}"
+	for a in ${kargs[@]+"${kargs[@]}"}; do args+=("--kernel_args=$a"); done
+fi
 t1=$(date +%s)
 rc=0
 (cd "$src" && python3 tools/testing/kunit/kunit.py "${args[@]}") \
