@@ -32,9 +32,11 @@
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED SKIPPED" is written there.
 #        KUNIT_KCSAN=1: the KCSAN kernel (tests/.kunitconfig.kcsan; 6.1
 #          only), running the suites of KUNIT_KCSAN_FILTER (a kunit.py
-#          glob, default 'xpcpu_[cps]*': xpcpu_cache, xpcpu_chunk,
-#          xpcpu_pointers, xpcpu_stress) unless FILTER_GLOB is given; only
-#          those suites must have run; KUNIT_KCSAN_ARGS: more kernel
+#          glob, default 'xpcpu_[ckps]*': xpcpu_cache, xpcpu_chunk,
+#          xpcpu_kcsan, xpcpu_pointers, xpcpu_stress) unless FILTER_GLOB is
+#          given; only those suites must have run.  Suites of
+#          tests/*_kcsan_test.c are built with KCSAN only (Kbuild) and
+#          expected in this run only; KUNIT_KCSAN_ARGS: more kernel
 #          command line for it, e.g. "kcsan.skip_watch=400" (one
 #          watchpoint per 400 memory accesses instead of 4000: more races
 #          found, slower)
@@ -78,7 +80,7 @@ case $kcsan in
 1)
 	[ "$ver" = 6.1 ] || die "KUNIT_KCSAN=1 with KUNIT_KVER=$ver: the KCSAN run is set up for 6.1 only"
 	kunitconfig=$XPCPU_ROOT/tests/.kunitconfig.kcsan
-	filter=${filter:-${KUNIT_KCSAN_FILTER:-xpcpu_[cps]*}}
+	filter=${filter:-${KUNIT_KCSAN_FILTER:-xpcpu_[ckps]*}}
 	out+=-kcsan
 	tag=" kcsan"
 	;;
@@ -112,8 +114,11 @@ root=$(xpcpu_src_root)
 # The suites that must run: every 'name = "xpcpu..."' of a kunit_suite in
 # tests/*_test.c, narrowed by the suite part of FILTER_GLOB if given (the
 # KCSAN run's default filter included): a suite the filter leaves out is
-# not missing.
-mapfile -t suites < <(cat "$root"/tests/*_test.c 2>/dev/null |
+# not missing.  Suites of tests/*_kcsan_test.c exist in the KCSAN kernel only.
+mapfile -t suites < <(for f in "$root"/tests/*_test.c; do
+	[ "$kcsan" = 1 ] || [ "${f%_kcsan_test.c}" = "$f" ] || continue
+	cat "$f"
+done 2>/dev/null |
 	sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\(xpcpu[A-Za-z0-9_]*\)".*/\1/p' |
 	sort -u)
 [ ${#suites[@]} -gt 0 ] || die "no KUnit suite (.name = \"xpcpu...\") found in $root/tests/*_test.c; restore them from git"
