@@ -17,13 +17,17 @@
 
 #define KCSAN_CANARY_MS		1000	/* how long the two threads race */
 
-/* Written by both threads with plain ++: the race KCSAN must see. */
-static int xpcpu_kcsan_canary;
+/*
+ * Written by both threads with plain ++: the race KCSAN must see.  (No
+ * "kcsan_" in these names: KCSAN leaves frames whose names contain it out
+ * of its reports, which would then name only kthread().)
+ */
+static int xpcpu_race_canary;
 
-static int xpcpu_kcsan_racer(void *arg)
+static int xpcpu_race_canary_fn(void *arg)
 {
 	while (!kthread_should_stop()) {
-		xpcpu_kcsan_canary++;
+		xpcpu_race_canary++;
 		cond_resched();
 	}
 	return 0;
@@ -37,7 +41,7 @@ static void xpcpu_test_kcsan_reports_plain_race(struct kunit *test)
 
 	pr_info("xpcpu-test: expect-splat-begin 1\n");
 	for (n = 0; n < ARRAY_SIZE(t); n++) {
-		t[n] = kthread_run(xpcpu_kcsan_racer, NULL, "xpcpu_kcsan/%d", n);
+		t[n] = kthread_run(xpcpu_race_canary_fn, NULL, "xpcpu_canary/%d", n);
 		if (IS_ERR(t[n]))
 			break;
 	}
