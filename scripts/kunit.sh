@@ -219,7 +219,7 @@ if [ "$kcsan" = 1 ]; then
 	scan_log=$out/test.xpcpu.log
 	awk -v other="$out/kcsan-kernel.txt" '
 		function flush() { if (n) { if (ours) printf "%s", buf; else printf "%s", buf >other } n = 0; buf = ""; ours = 0 }
-		n && /={30,}/ { flush() }
+		n && /==========/ { flush() }
 		/BUG: KCSAN: / { flush(); n = 1 }
 		n { buf = buf $0 "\n"; if ($0 ~ /xpcpu/) ours = 1; next }
 		{ print }
