@@ -34,8 +34,8 @@
 #        KUNIT_KCSAN=1: the KCSAN kernel (tests/.kunitconfig.kcsan; 6.1
 #          only), running the suites of KUNIT_KCSAN_FILTER (a kunit.py
 #          glob, default 'xpcpu_[ckps]*': xpcpu_cache, xpcpu_chunk,
-#          xpcpu_kcsan, xpcpu_pointers, xpcpu_stress) unless FILTER_GLOB is
-#          given; only those suites must have run.  Suites of
+#          xpcpu_kcsan, xpcpu_pointers, xpcpu_pool, xpcpu_sound,
+#          xpcpu_sound_gfp, xpcpu_stress) unless FILTER_GLOB is given; only those suites must have run.  Suites of
 #          tests/*_kcsan_test.c are built with KCSAN only (Kbuild) and
 #          expected in this run only; KUNIT_KCSAN_ARGS: more kernel
 #          command line for it, e.g. "kcsan.skip_watch=400" (one

@@ -14,8 +14,9 @@
 # command line and on one NUMA node; then the KUnit suites on
 # linux-source-6.1 and -6.12 (scripts/kunit.sh), and on 6.1 once more in
 # a kernel built with KCSAN, the data-race detector, running the suites
-# that race on purpose (cache, chunk, pointers, stress; a KCSAN report is
-# a splat, so it fails that part).  Keeps going after a
+# that exercise concurrency (cache, chunk, pointers, pool, sound, stress,
+# and the canary xpcpu_kcsan; a KCSAN report naming xpcpu is a splat, so
+# it fails that part).  Keeps going after a
 # failure so that one run shows everything; prints a summary line per part
 # and ends with one line "N passed, M failed, K skipped" (the fuzz run,
 # packaging checks, guest results on every kernel plus KUnit cases; a
