@@ -7,9 +7,10 @@
 #   make run        boot a guest kernel (KVER=6.1|6.12) in QEMU, load xpcpu,
 #                   print a report
 #   make test       guest tests on 6.1, 6.12, their RT builds and 6.1 with
-#                   preempt=full, then KUnit on 6.1 and 6.12; ends with
-#                   "N passed, M failed, K skipped"
-#   make kunit      the KUnit suites only (linux-source-6.1 and -6.12)
+#                   preempt=full, then KUnit on 6.1 and 6.12 and under KCSAN
+#                   on 6.1; ends with "N passed, M failed, K skipped"
+#   make kunit      the KUnit suites only (linux-source-6.1 and -6.12, and
+#                   6.1 under KCSAN; KUNIT_KCSAN=0 skips that one)
 #   make fuzz       fuzz the bitmap allocator in userspace (tests/fuzz;
 #                   FUZZ_SECONDS=N, default 60)
 #   make mutants    apply each known bug of scripts/mutants.txt in a scratch
@@ -90,4 +91,4 @@ distclean: clean
 	rm -rf $(CACHE)
 
 help:
-	@sed -n '3,28s/^# \{0,1\}//p' Makefile
+	@sed -n '3,29s/^# \{0,1\}//p' Makefile

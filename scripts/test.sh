@@ -12,7 +12,11 @@
 # kernel (scripts/vm.sh test): Debian's 6.1 and 6.12, their PREEMPT_RT
 # builds 6.1-rt and 6.12-rt, and 6.1 once more with preempt=full on the
 # command line and on one NUMA node; then the KUnit suites on
-# linux-source-6.1 and -6.12 (scripts/kunit.sh).  Keeps going after a
+# linux-source-6.1 and -6.12 (scripts/kunit.sh), and on 6.1 once more in
+# a kernel built with KCSAN, the data-race detector, running the suites
+# that exercise concurrency (cache, chunk, pointers, pool, sound, stress,
+# and the canary xpcpu_kcsan; a KCSAN report naming xpcpu is a splat, so
+# it fails that part).  Keeps going after a
 # failure so that one run shows everything; prints a summary line per part
 # and ends with one line "N passed, M failed, K skipped" (the fuzz run,
 # packaging checks, guest results on every kernel plus KUnit cases; a
@@ -30,6 +34,9 @@
 #        TEST_PKG_KVERS  kernels of the packaging checks (default "6.1 6.12")
 #        KUNIT_KVERS  KUnit trees (default "6.1 6.12"; 6.12 optional; 6.1
 #                     runs on two NUMA nodes and again on one)
+#        KUNIT_KCSAN=0  no KUnit run under KCSAN (default 1: on 6.1, two
+#                     nodes, tests/.kunitconfig.kcsan, its own kernel build;
+#                     KUNIT_KCSAN_FILTER picks the suites, see kunit.sh)
 #        GUEST_TESTS  which guest tests (globs, default all; see vm.sh)
 #        SKIP_KUNIT=1 guest tests only
 #        FUZZ_SECONDS the fuzz run's length (default 60); SKIP_FUZZ=1: none
@@ -152,29 +159,35 @@ for k in "${one_node[@]}"; do
 	VM_NODES=1 guest "$k" 1node "" '^pointers: genuine'
 done
 
-# kunit VER NODES: the suites on linux-source-VER, NODES NUMA nodes.
+# kunit VER NODES [kcsan]: the suites on linux-source-VER, NODES NUMA
+# nodes; with "kcsan", the KCSAN kernel and its suites (kunit.sh's
+# KUNIT_KCSAN=1).
 kunit() {
-	local v=$1 nodes=$2 counts t dir
+	local v=$1 nodes=$2 kcsan=0 name=kunit counts t dir
+	[ "${3:-}" != kcsan ] || { kcsan=1; name="kunit kcsan"; }
 	if [ ! -f "/usr/src/linux-source-$v.tar.xz" ]; then
-		skip "kunit (linux-source-$v)" "linux-source-$v not installed (scripts/deps.sh kunit-$v)"
+		skip "$name (linux-source-$v)" "linux-source-$v not installed (scripts/deps.sh kunit-$v)"
 		return
 	fi
 	dir=$XPCPU_OUT/kunit-$v
 	# (Not dir=...$([ ... ] && ...): a false test there ends the script under set -e.)
 	[ "$nodes" != 1 ] || dir+=-1node
+	[ "$kcsan" != 1 ] || dir+=-kcsan
 	counts=$dir/counts
 	mkdir -p "$dir"
 	rm -f "$counts"
 	t=$(date +%s)
-	KUNIT_KVER=$v KUNIT_NODES=$nodes KUNIT_COUNTS_FILE=$counts \
+	KUNIT_KVER=$v KUNIT_NODES=$nodes KUNIT_KCSAN=$kcsan KUNIT_COUNTS_FILE=$counts \
 		"$XPCPU_ROOT/scripts/kunit.sh" || true
-	add "kunit (linux-source-$v, $nodes node(s))" "$counts" $(($(date +%s) - t))
+	add "$name (linux-source-$v, $nodes node(s))" "$counts" $(($(date +%s) - t))
 }
 
 for v in "${kunit_kvers[@]}"; do
 	kunit "$v" 2
 	# One node: genuine per-CPU pointers (the same build, one more boot).
 	[ "$v" != 6.1 ] || kunit "$v" 1
+	# KCSAN: a kernel of its own (tests/.kunitconfig.kcsan), 6.1 only.
+	[ "$v" != 6.1 ] || [ "${KUNIT_KCSAN:-1}" = 0 ] || kunit "$v" 2 kcsan
 done
 
 echo
