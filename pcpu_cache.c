@@ -128,26 +128,29 @@ static int xpcpu_area_class(int size, int off)
 
 /*
  * The caches' counters (struct xpcpu_cache_class), each bumped by its CPU
- * with interrupts off: one helper per event.
+ * with interrupts off: one helper per event.  Other CPUs read them (and
+ * a cache's nr, bytes and used) with READ_ONCE() for the views and the
+ * reap work, so every write is a WRITE_ONCE() that pairs with those: a
+ * snapshot, not an ordering.
  */
 static inline void xpcpu_stat_cache_hit(struct xpcpu_cache_class *cls)
 {
-	cls->hits++;
+	WRITE_ONCE(cls->hits, cls->hits + 1);
 }
 
 static inline void xpcpu_stat_cache_miss(struct xpcpu_cache_class *cls)
 {
-	cls->misses++;
+	WRITE_ONCE(cls->misses, cls->misses + 1);
 }
 
 static inline void xpcpu_stat_cache_refill(struct xpcpu_cache_class *cls)
 {
-	cls->refills++;
+	WRITE_ONCE(cls->refills, cls->refills + 1);
 }
 
 static inline void xpcpu_stat_cache_flush(struct xpcpu_cache_class *cls)
 {
-	cls->flushes++;
+	WRITE_ONCE(cls->flushes, cls->flushes + 1);
 }
 
 static inline void xpcpu_stat_cache_shrink(void)
@@ -180,9 +183,9 @@ static bool xpcpu_cache_refill(struct xpcpu_cache *c, int idx)
 				    nr);
 	if (!nr)
 		return false;
-	cls->nr = nr;
+	WRITE_ONCE(cls->nr, nr);
 	xpcpu_stat_cache_refill(cls);
-	c->bytes += nr * size;
+	WRITE_ONCE(c->bytes, c->bytes + nr * size);
 	return true;
 }
 
@@ -198,10 +201,10 @@ static void xpcpu_cache_flush(struct xpcpu_cache *c, int idx, unsigned int nr)
 	if (!nr)
 		return;
 	xpcpu_pool_free_batch(cls->objs, nr, xpcpu_cache_class_size(idx));
-	cls->nr -= nr;
+	WRITE_ONCE(cls->nr, cls->nr - nr);
 	memmove(cls->objs, cls->objs + nr, cls->nr * sizeof(*cls->objs));
 	xpcpu_stat_cache_flush(cls);
-	c->bytes -= nr * xpcpu_cache_class_size(idx);
+	WRITE_ONCE(c->bytes, c->bytes - nr * xpcpu_cache_class_size(idx));
 }
 
 /* Flush every class of @c. */
@@ -211,7 +214,7 @@ static void xpcpu_cache_drain(struct xpcpu_cache *c)
 
 	for (idx = 0; idx < XPCPU_CACHE_NR_CLASSES; idx++)
 		xpcpu_cache_flush(c, idx, c->cls[idx].nr);
-	c->used = false;
+	WRITE_ONCE(c->used, false);
 }
 
 static void xpcpu_cache_drain_local(void *info)
@@ -261,7 +264,7 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 		goto out;
 	c = this_cpu_read(xpcpu_cache_pcp);
 	cls = &c->cls[idx];
-	c->used = true;
+	WRITE_ONCE(c->used, true);
 	if (likely(cls->nr)) {
 		xpcpu_stat_cache_hit(cls);
 	} else {
@@ -270,8 +273,9 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 			goto out;
 		xpcpu_cache_reap_arm();
 	}
-	*obj = cls->objs[--cls->nr];
-	c->bytes -= xpcpu_cache_class_size(idx);
+	WRITE_ONCE(cls->nr, cls->nr - 1);
+	*obj = cls->objs[cls->nr];
+	WRITE_ONCE(c->bytes, c->bytes - xpcpu_cache_class_size(idx));
 	xpcpu_chunk_unclaim(obj->chunk, obj->off);
 	xpcpu_stat_alloc(size, is_atomic);
 	found = true;
@@ -302,9 +306,10 @@ static bool xpcpu_cache_push(struct xpcpu_cache *c, int idx,
 		xpcpu_cache_reap_arm();
 	cls->objs[cls->nr].chunk = chunk;
 	cls->objs[cls->nr].off = off;
-	cls->objs[cls->nr++].fresh = false;
-	c->bytes += size;
-	c->used = true;
+	cls->objs[cls->nr].fresh = false;
+	WRITE_ONCE(cls->nr, cls->nr + 1);
+	WRITE_ONCE(c->bytes, c->bytes + size);
+	WRITE_ONCE(c->used, true);
 	return true;
 }
 

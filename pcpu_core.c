@@ -231,6 +231,10 @@ static u64 xpcpu_nr_live(void)
 	return alloc - free;
 }
 
+/*
+ * Approximate by design: two CPUs can both pass the test and the smaller
+ * store last; a statistic, sampled, as the kernel's nr_max_alloc is.
+ */
 static void xpcpu_sample_max_alloc(u64 live)
 {
 	if (live > READ_ONCE(xpcpu_max_alloc))
