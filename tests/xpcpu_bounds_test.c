@@ -78,7 +78,9 @@ static void xpcpu_bounds_frag_exit(struct kunit *test)
 
 /*
  * Fill @nr_chunks new chunks (and the room left in older ones) with
- * FRAG_AREA-byte areas, back to back, then free every other one: each
+ * FRAG_AREA-byte areas, back to back, then free every other one (and the
+ * last, which opened a chunk of its own, so that no chunk with a wide
+ * free run is left behind): each
  * chunk is left with FRAG_AREA-byte holes between live areas, too small
  * for FRAG_ASK bytes but on the slot a FRAG_ASK search starts from (the
  * same highest bit).  The caches are off, so frees reach the bitmaps.
@@ -99,6 +101,8 @@ static void fragment_chunks(struct kunit *test, u64 nr_chunks)
 			cond_resched();
 		xpcpu_get_stats(&st);
 	} while (st.nr_created - st0.nr_created <= nr_chunks);
+	/* The last area made a chunk of its own: leave that one empty. */
+	xpcpu_free(priv->areas[--priv->nr]);
 	for (i = 0, kept = 0; i < priv->nr; i++) {
 		if (i % 2)
 			xpcpu_free(priv->areas[i]);
