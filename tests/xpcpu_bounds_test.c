@@ -173,25 +173,30 @@ static void xpcpu_test_bounds_search_goes_on_past_budget(struct kunit *test)
 	void __xpcpu *p;
 
 	KUNIT_ASSERT_EQ(test, xpcpu_cache_set_enabled(false), 0);
+	/*
+	 * No spare chunks, before and after: a spare made by the balance
+	 * work while the chunks fill would leave a chunk half full (a wide
+	 * free run) or serve the request itself.
+	 */
+	WRITE_ONCE(xpcpu_pool.spare_chunks, 0);
+	xpcpu_pool_balance(true);
+	xpcpu_trim();
 	fragment_chunks(test, 3 * XPCPU_SCAN_BUDGET);
 	/* A live area of the newest chunk: its holes merge, 3 areas wide. */
 	KUNIT_ASSERT_GE(test, priv->nr, 2);
 	xpcpu_free(priv->areas[priv->nr - 2]);
 	priv->areas[priv->nr - 2] = priv->areas[priv->nr - 1];
 	priv->nr--;
-	/*
-	 * No spare, and none made behind the test's back (a balance run
-	 * queued by the growth above): only the holes can serve a
-	 * non-blocking request.
-	 */
-	WRITE_ONCE(xpcpu_pool.spare_chunks, 0);
-	xpcpu_pool_balance(true);
+	/* Only the holes can serve a non-blocking request. */
 	xpcpu_trim();
 	xpcpu_irqsoff_reset();
 	xpcpu_get_stats(&st0);
 	KUNIT_ASSERT_EQ(test, st0.nr_empty_chunks, 0ULL);
 	p = __xpcpu_alloc_gfp(FRAG_ASK, 4, GFP_NOWAIT);
 	xpcpu_get_stats(&st1);
+	kunit_info(test, "found %s after %lu chunks tried, at most %d in one hold",
+		   p ? "a hole" : "nothing", READ_ONCE(xpcpu_irqsoff.nr_scanned),
+		   READ_ONCE(xpcpu_irqsoff.max_scanned));
 	KUNIT_EXPECT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, st1.nr_created, st0.nr_created);
 	KUNIT_EXPECT_LE(test, READ_ONCE(xpcpu_irqsoff.max_scanned),
