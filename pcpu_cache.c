@@ -207,13 +207,29 @@ static void xpcpu_cache_flush(struct xpcpu_cache *c, int idx, unsigned int nr)
 	WRITE_ONCE(c->bytes, c->bytes - nr * xpcpu_cache_class_size(idx));
 }
 
+/*
+ * Give back up to @nr of this CPU's cached areas, the largest classes
+ * first (they hold the most memory), the oldest areas of each.
+ * Return: how many went back.
+ */
+static unsigned long xpcpu_cache_shed(struct xpcpu_cache *c, unsigned long nr)
+{
+	unsigned long done = 0, n;
+	int idx;
+
+	lockdep_assert_irqs_disabled();
+	for (idx = XPCPU_CACHE_NR_CLASSES - 1; idx >= 0 && done < nr; idx--) {
+		n = min_t(unsigned long, c->cls[idx].nr, nr - done);
+		xpcpu_cache_flush(c, idx, n);
+		done += n;
+	}
+	return done;
+}
+
 /* Flush every class of @c. */
 static void xpcpu_cache_drain(struct xpcpu_cache *c)
 {
-	int idx;
-
-	for (idx = 0; idx < XPCPU_CACHE_NR_CLASSES; idx++)
-		xpcpu_cache_flush(c, idx, c->cls[idx].nr);
+	xpcpu_cache_shed(c, ULONG_MAX);
 	WRITE_ONCE(c->used, false);
 }
 
@@ -571,25 +587,6 @@ static unsigned long xpcpu_shrink_count(struct shrinker *s,
 					struct shrink_control *sc)
 {
 	return xpcpu_cache_nr_cached(NULL) ?: SHRINK_EMPTY;
-}
-
-/*
- * Give back up to @nr of this CPU's cached areas, the largest classes
- * first (they hold the most memory), the oldest areas of each.
- * Return: how many went back.
- */
-static unsigned long xpcpu_cache_shed(struct xpcpu_cache *c, unsigned long nr)
-{
-	unsigned long done = 0, n;
-	int idx;
-
-	lockdep_assert_irqs_disabled();
-	for (idx = XPCPU_CACHE_NR_CLASSES - 1; idx >= 0 && done < nr; idx--) {
-		n = min_t(unsigned long, c->cls[idx].nr, nr - done);
-		xpcpu_cache_flush(c, idx, n);
-		done += n;
-	}
-	return done;
 }
 
 /* What xpcpu_cache_shed_local() is asked for, and what it did. */

@@ -180,6 +180,13 @@
  *    with a generation never points to a chunk removed before it; a hint
  *    with an older generation is not used.  The index itself is RCU:
  *    rcu_assign_pointer() of a filled array, rcu_dereference() of it.
+ *  - The reap work's search for chunks only caches hold
+ *    (xpcpu_chunk_pinned()) reads nr_alloc and cached_map under RCU
+ *    alone, with data_race(): racy by design, pairing with nothing; a
+ *    wrong answer costs one drain too many or one reap period.
+ *  - Per-CPU counters (the caches' and the API's) are written by their
+ *    CPU with WRITE_ONCE() and summed by others with READ_ONCE(): a
+ *    snapshot, no order.
  *  - Per-CPU cache arrays are touched only by their CPU with interrupts
  *    off (or an IPI on it, or the hotplug teardown once it is dead): no
  *    pair, no barrier.

@@ -265,7 +265,7 @@ static int xpcpu_take_sure(size_t size, size_t align, int nr, int slot,
 
 	for (; slot < xpcpu_pool.nr_slots; slot++) {
 		list_for_each_entry(chunk, &xpcpu_pool.slots[slot], list) {
-			xpcpu_irqsoff_scanned(++xpcpu_pool.hold_scanned);
+			xpcpu_irqsoff_scanned();
 			if (!xpcpu_chunk_take(chunk, size, align, nr, true, obj))
 				return 0;
 		}
@@ -315,7 +315,7 @@ static int xpcpu_alloc_from_slots(size_t size, size_t align, int nr,
 			/* The rest of the slot was tried in earlier holds. */
 			if (n++ >= xpcpu_pool.slot_len[slot])
 				break;
-			xpcpu_irqsoff_scanned(++xpcpu_pool.hold_scanned);
+			xpcpu_irqsoff_scanned();
 			if (!xpcpu_chunk_take(chunk, size, align, nr, true, obj))
 				return 0;
 			if (--scan->budget > 0)
@@ -347,7 +347,6 @@ static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
 	do {
 		scan.budget = XPCPU_SCAN_BUDGET;
 		flags = xpcpu_pool_lock();
-		xpcpu_pool.hold_scanned = 0;
 		ret = xpcpu_alloc_from_slots(size, align, 1, obj, &scan);
 		/*
 		 * Each pass goes on from where the one before stopped: enough
@@ -506,7 +505,6 @@ int xpcpu_pool_alloc_batch(int size, int align, struct xpcpu_cache_obj *objs,
 	unsigned long flags;
 
 	flags = xpcpu_pool_lock();
-	xpcpu_pool.hold_scanned = 0;
 	while (n < nr && run && scan.budget > 0) {
 		run = min(run, nr - n);
 		scan.slot = -1;

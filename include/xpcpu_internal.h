@@ -181,8 +181,6 @@ struct xpcpu_pool {
 	unsigned int spare_chunks;	/* parameter: empty chunks kept */
 	unsigned int empty_decay_ms;	/* parameter: empty lifetime */
 	atomic_long_t freed_gen;	/* bumped before a chunk is freed */
-	u64 hold_t0;			/* debug: when the lock was taken */
-	int hold_scanned;		/* chunks a search tried, this hold */
 	bool balance_force;		/* next balance ignores the decay */
 	bool trimmed;			/* no spares until an allocation asks */
 	bool dying;			/* unloading: no more balance work */
@@ -517,6 +515,8 @@ struct xpcpu_irqsoff_stats {
 	u64 max_ns;			/* longest interrupts-off section */
 	int max_scanned;		/* most chunks tried in one hold */
 	unsigned long nr_scanned;	/* chunks tried, all holds */
+	u64 hold_t0;			/* this pool-lock hold's start, lock */
+	int hold_scanned;		/* chunks tried in this hold, lock */
 };
 
 #ifdef XPCPU_DEBUG_IRQSOFF
@@ -545,9 +545,23 @@ static inline void xpcpu_irqsoff_end(u64 t0)
 		WRITE_ONCE(xpcpu_irqsoff.max_ns, ns);
 }
 
-/* The @nr-th chunk tried in this hold of the pool lock (which is held). */
-static inline void xpcpu_irqsoff_scanned(int nr)
+/* A pool-lock hold starts (lock held): its clock and its chunk count. */
+static inline void xpcpu_irqsoff_hold_begin(void)
 {
+	xpcpu_irqsoff.hold_t0 = xpcpu_irqsoff_begin();
+	xpcpu_irqsoff.hold_scanned = 0;
+}
+
+static inline void xpcpu_irqsoff_hold_end(void)
+{
+	xpcpu_irqsoff_end(xpcpu_irqsoff.hold_t0);
+}
+
+/* A search tried one more chunk in this hold of the pool lock (held). */
+static inline void xpcpu_irqsoff_scanned(void)
+{
+	int nr = ++xpcpu_irqsoff.hold_scanned;
+
 	if (nr > READ_ONCE(xpcpu_irqsoff.max_scanned))
 		WRITE_ONCE(xpcpu_irqsoff.max_scanned, nr);
 	WRITE_ONCE(xpcpu_irqsoff.nr_scanned, xpcpu_irqsoff.nr_scanned + 1);
@@ -570,7 +584,15 @@ static inline void xpcpu_irqsoff_end(u64 t0)
 {
 }
 
-static inline void xpcpu_irqsoff_scanned(int nr)
+static inline void xpcpu_irqsoff_hold_begin(void)
+{
+}
+
+static inline void xpcpu_irqsoff_hold_end(void)
+{
+}
+
+static inline void xpcpu_irqsoff_scanned(void)
 {
 }
 #endif
@@ -585,14 +607,14 @@ static inline unsigned long xpcpu_pool_lock(void)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&xpcpu_pool.lock, flags);
-	xpcpu_pool.hold_t0 = xpcpu_irqsoff_begin();
+	xpcpu_irqsoff_hold_begin();
 	return flags;
 }
 
 static inline void xpcpu_pool_unlock(unsigned long flags)
 	__releases(&xpcpu_pool.lock)
 {
-	xpcpu_irqsoff_end(xpcpu_pool.hold_t0);
+	xpcpu_irqsoff_hold_end();
 	raw_spin_unlock_irqrestore(&xpcpu_pool.lock, flags);
 }
 
