@@ -15,7 +15,8 @@
 #                   FUZZ_SECONDS=N, default 60)
 #   make mutants    apply each known bug of scripts/mutants.txt in a scratch
 #                   copy and check that the tests catch it (scripts/mutants.sh)
-#   make bench      the benchmark (scripts/bench.sh; KVER=6.1|6.12)
+#   make bench      the benchmark (scripts/bench.sh; KVER=6.1|6.12; ICOUNT=1:
+#                   QEMU -icount, reproducible single-CPU rows)
 #   make check      checkpatch --strict and sparse/W=1 (advice)
 #   make style      checkpatch only
 #   make deps       install the Debian packages all of the above need
@@ -29,6 +30,7 @@
 #   make distclean  also remove the cache (KUnit build, kernel source)
 
 KVER ?= 6.1
+ICOUNT ?= 0
 FUZZ_SECONDS ?= 60
 CACHE := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xpcpu
 
@@ -62,7 +64,7 @@ mutants:
 	scripts/mutants.sh
 
 bench:
-	scripts/bench.sh full $(KVER)
+	ICOUNT=$(ICOUNT) scripts/bench.sh full $(KVER)
 
 check:
 	scripts/check.sh all $(KVER)

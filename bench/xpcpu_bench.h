@@ -13,6 +13,7 @@
 #include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/types.h>
 
 #include <xpcpu.h>
@@ -35,9 +36,13 @@ extern unsigned int xpcpu_bench_burst_k;
 extern unsigned int xpcpu_bench_burst_size;
 extern unsigned int xpcpu_bench_settle_ms;
 extern unsigned int xpcpu_bench_seed;
+extern unsigned int xpcpu_bench_slices;
+extern unsigned int xpcpu_bench_scale_max_live;
+extern unsigned int xpcpu_bench_scale_ops;
 
 #define XB_MAX_ROUNDS	31
 #define XB_MAX_METRICS	3
+#define XB_MAX_SLICES	64
 /* Size column of a workload that mixes sizes. */
 #define XB_SIZE_MIX	0
 
@@ -45,6 +50,7 @@ enum xb_allocator {
 	XB_XPCPU,			/* xpcpu, per-CPU caches on */
 	XB_NOCACHE,			/* xpcpu, per-CPU caches off */
 	XB_KERNEL,			/* alloc_percpu() */
+	XB_FLOOR,			/* kzalloc(size * possible CPUs) */
 	XB_NR,
 };
 
@@ -57,21 +63,39 @@ extern const char * const xpcpu_bench_alloc_name[XB_NR];
  * Both allocators behind one call.  The pointers are kept as plain
  * void * here; only xb_alloc() and xb_free() know their address spaces.
  */
+/*
+ * Both allocators behind one call, and the floor: the same bytes zeroed
+ * as one SLUB object (kzalloc() of one copy per possible CPU), the best
+ * general allocator's fast path, what a per-CPU pair cannot beat.  The
+ * pointers are kept as plain void * here; only xb_alloc() and xb_free()
+ * know their address spaces.
+ */
 static inline void *xb_alloc(int which, size_t size, gfp_t gfp)
 {
 	size_t align = min_t(size_t, size, sizeof(u64));
 
-	if (which != XB_KERNEL)
+	switch (which) {
+	case XB_KERNEL:
+		return (void __force *)__alloc_percpu_gfp(size, align, gfp);
+	case XB_FLOOR:
+		return kzalloc(size * num_possible_cpus(), gfp);
+	default:
 		return (void __force *)__xpcpu_alloc_gfp(size, align, gfp);
-	return (void __force *)__alloc_percpu_gfp(size, align, gfp);
+	}
 }
 
 static inline void xb_free(int which, void *ptr)
 {
-	if (which != XB_KERNEL)
-		xpcpu_free((void __xpcpu __force *)ptr);
-	else
+	switch (which) {
+	case XB_KERNEL:
 		free_percpu((void __percpu __force *)ptr);
+		break;
+	case XB_FLOOR:
+		kfree(ptr);
+		break;
+	default:
+		xpcpu_free((void __xpcpu __force *)ptr);
+	}
 }
 
 /*
@@ -124,6 +148,7 @@ struct xb_metric {
 	const char *name;		/* test= in the summary */
 	const char *unit;		/* unit= */
 	bool higher_better;		/* a rate, not a cost */
+	bool count;			/* a count: 0 is a figure, not "none" */
 };
 
 struct xb_test {
@@ -137,6 +162,10 @@ struct xb_test {
 	bool cold;			/* xpcpu_trim() before xpcpu's runs */
 	bool per_cpus;			/* once per xpcpu_bench_conc_runs[] entry */
 	struct xb_metric metrics[XB_MAX_METRICS];
+	/* sizes are live areas held (xpcpu_bench_scale.c), not bytes */
+	const char *size_key;
+	/* untimed, after the rounds of one size: drop what the test held */
+	void (*finish)(void);
 };
 
 /* The tests, in run_test_mask's bit order (xpcpu_bench_work.c). */
@@ -162,6 +191,21 @@ s64 xpcpu_bench_run_one(struct xb_worker *w);
 void xpcpu_bench_conc_init(void);
 int xpcpu_bench_hold_churn(void);
 void xpcpu_bench_release_churn(void);
+u64 xpcpu_bench_per_op(u64 ns, u64 n);
+u64 xpcpu_bench_median(u64 *v, unsigned int n);
+int xpcpu_bench_steady_pairs(int which, void **ptrs, unsigned int k,
+			     unsigned int size, const u32 *seq,
+			     unsigned int n, u64 *val);
+int xpcpu_bench_batch_pairs(int which, unsigned int size, unsigned int n,
+			    u64 *val);
+
+/* xpcpu_bench_scale.c: cost as the system grows, and pages populated. */
+long xpcpu_bench_pages(int which);
+int xpcpu_bench_scale_live(int which, unsigned int live, unsigned int round,
+			   unsigned int nr_cpus, u64 *val);
+int xpcpu_bench_scale_frag(int which, unsigned int chunks, unsigned int round,
+			   unsigned int nr_cpus, u64 *val);
+void xpcpu_bench_scale_finish(void);
 
 /* xpcpu_bench_report.c: the summary lines. */
 void xpcpu_bench_report(const struct xb_test *t, int m, unsigned int size,

@@ -3,24 +3,39 @@
  * xpcpu_bench - xpcpu against the kernel's own per-CPU allocator
  * (alloc_percpu()), after lib/test_vmalloc.c.
  *
- * Every workload runs on each allocator in the same boot, in rounds, and
- * the allocator that goes first rotates from round to round so that drift
- * (timings under QEMU's TCG swing by up to 2x) falls on all of them.  The
- * allocators: xpcpu with its per-CPU caches ("xpcpu"), xpcpu with them
- * off ("nocache", for the tests where caches matter) and alloc_percpu()
- * ("kernel").  A first round warms up and is not counted.  Each test
- * prints one summary line per figure with every allocator's median over
- * the rounds and the ratio of the medians, oriented so that a ratio above
- * 1.0 means xpcpu did better (kernel/xpcpu for times, xpcpu/kernel for
- * rates), and the spread of the rounds' own ratios:
+ * Every workload runs on each allocator in the same boot, in rounds.  In
+ * a round the allocators run in one order and then in the reverse one
+ * (A B C C B A), and the round's figure for each is the mean of its two
+ * runs, so that a drift within the round (timings under QEMU's TCG swing
+ * by up to 2x) falls on all of them alike; the order rotates from round
+ * to round.  The allocators: xpcpu with its per-CPU caches ("xpcpu"),
+ * xpcpu with them off ("nocache", for the tests where caches matter),
+ * alloc_percpu() ("kernel") and the floor, kzalloc() of the same bytes
+ * ("floor", for batch, steady and concurrent).  A first round warms up
+ * and is not counted.  Each test prints one summary line per figure with
+ * every allocator's median over the rounds and the ratio of the medians,
+ * oriented so that a ratio above 1.0 means xpcpu did better
+ * (kernel/xpcpu for times, xpcpu/kernel for rates), xpcpu's distance to
+ * the floor (xpcpu/floor for times) and the spread of the rounds' own
+ * ratios, then a "rounds" line with every round's figures, from which
+ * scripts/bench.sh computes a bootstrap confidence interval:
  *
- *   summary test=steady size=64 unit=ns/pair cpus=1 xpcpu=812.0 nocache=2200.1 kernel=1650.3 ratio=2.03 ratio_min=1.81 ratio_max=2.40 ratio_nocache=0.75 rounds=11
+ *   summary test=steady size=64 unit=ns/pair cpus=1 xpcpu=812.0
+ *     nocache=2200.1 kernel=1650.3 floor=301.2 ratio=2.03 ratio_min=1.81
+ *     ratio_max=2.40 ratio_nocache=0.75 floor_dist=2.70 rounds=9
+ *   rounds test=steady size=64 cpus=1 xpcpu=812004,... kernel=...
+ *
+ * (each on one line).
  *
  * "-" stands for a figure an allocator cannot give (the kernel's 32 KiB
  * limit); a round in which a figure is 0 is left out of the ratios.
  * Batch tests run warm (xpcpu keeps the chunks of the previous round for
  * empty_decay_ms) and cold (xpcpu_trim() first: no cached areas, no
- * empty or spare chunk, as the kernel's balance work leaves its own).
+ * empty or spare chunk, as the kernel's balance work leaves its own); the
+ * cold rows also count the pages each allocator populated in the round.
+ * The scale tests (xpcpu_bench_scale.c) hold 1k to 1M live areas, or a
+ * fragmented live set over 10 to 500 chunks' worth, and time pairs and
+ * batches against them.
  *
  * Workers are kthreads bound to a CPU each, all created first and released
  * together through a completion; the single-threaded workloads use one
@@ -59,18 +74,20 @@
 	module_param_named(name, xpcpu_bench_##name, type, 0444);	\
 	MODULE_PARM_DESC(name, msg)
 
-__param(uint, run_test_mask, 0x7f,
-	"Tests to run (default 0x7f, all):\n"
+__param(uint, run_test_mask, 0x1ff,
+	"Tests to run (default 0x1ff, all):\n"
 	"\t\t1: batch (N allocations then N frees, per size; warm)\n"
 	"\t\t2: steady (alloc/free pairs against a live set, per size)\n"
 	"\t\t4: concurrent (steady on 1, 2 and all online CPUs at once)\n"
 	"\t\t8: access (increments and sums through the accessors)\n"
 	"\t\t16: churn (random sizes at a live-byte target; time only)\n"
 	"\t\t32: atomic (GFP_NOWAIT burst under a spinlock)\n"
-	"\t\t64: batch-cold (batch after xpcpu_trim())");
+	"\t\t64: batch-cold (batch after xpcpu_trim())\n"
+	"\t\t128: scale-live (pairs and batches against 1k..scale_max_live live areas)\n"
+	"\t\t256: scale-frag (batches against 10 and 500 fragmented chunks' worth)");
 
-__param(uint, nr_rounds, 11,
-	"Counted rounds per test, each on every allocator, after one warm-up round; the median is reported (1-31, default 11)");
+__param(uint, nr_rounds, 9,
+	"Counted rounds per test, each running every allocator twice (A B C C B A), after one warm-up round; the median is reported (1-31, default 9)");
 
 __param(uint, batch_n, 1000,
 	"Allocations per batch (default 1000)");
@@ -111,14 +128,23 @@ __param(uint, burst_k, 1024,
 __param(uint, burst_size, 32,
 	"Object size of the atomic burst (default 32)");
 
-__param(uint, settle_ms, 100,
-	"Sleep before each measurement so that both allocators' background work is done (default 100)");
+__param(uint, settle_ms, 50,
+	"Sleep before each measurement so that both allocators' background work is done (default 50)");
 
 __param(uint, seed, 1,
 	"Seed of the random sequences; both allocators get the same ones (default 1)");
 
+__param(uint, slices, 8,
+	"Slices of a steady run; the run's figure is the median slice, so that a host preemption inside one slice does not move it (1-64, default 8)");
+
+__param(uint, scale_max_live, 1000000,
+	"Most live 8-byte areas the scale-live test holds, in steps of x10 from 1000 (default 1000000)");
+
+__param(uint, scale_ops, 20000,
+	"Alloc/free pairs per scale-live run (default 20000)");
+
 const char * const xpcpu_bench_alloc_name[XB_NR] = {
-	"xpcpu", "nocache", "kernel",
+	"xpcpu", "nocache", "kernel", "floor",
 };
 
 static int xb_thread(void *data)
@@ -228,42 +254,66 @@ static int xb_prepare(const struct xb_test *t, int which)
 	return err;
 }
 
+/* Run @which once and add its figures to the round's sums. */
+static int xb_run_one(const struct xb_test *t, int which, unsigned int size,
+		      unsigned int nr_cpus, unsigned int r, u64 *sum)
+{
+	u64 val[XB_MAX_METRICS] = {};
+	unsigned int m;
+	int err;
+
+	/* The harness settles after the workers' setup, before the gate. */
+	err = xb_prepare(t, which);
+	if (!err)
+		err = t->measure(which, size, r, nr_cpus, val);
+	if (err) {
+		pr_err("%s size=%u cpus=%u %s round %u: error %d\n",
+		       t->name, size, nr_cpus, xpcpu_bench_alloc_name[which],
+		       r, err);
+		return err;
+	}
+	for (m = 0; m < XB_MAX_METRICS; m++)
+		sum[m] += val[m];
+	return 0;
+}
+
 static int xb_run_test(const struct xb_test *t, unsigned int size,
 		       unsigned int nr_cpus, unsigned int rounds)
 {
 	unsigned int allocators = t->allocators;
-	u64 val[XB_MAX_METRICS];
-	unsigned int r, i, m;
-	int err;
+	int order[XB_NR], nr = 0;
+	unsigned int r, i, m, pass;
+	int err = 0;
 
-	if (size > XB_KERNEL_MAX_SIZE)
+	if (size > XB_KERNEL_MAX_SIZE && !t->size_key)
 		allocators &= ~BIT(XB_KERNEL);
+	for (i = 0; i < XB_NR; i++)
+		if (allocators & BIT(i))
+			order[nr++] = i;
 	memset(xpcpu_bench_vals, 0, sizeof(xpcpu_bench_vals));
-	/* Round 0 warms up and is not counted. */
-	for (r = 0; r <= rounds; r++) {
-		for (i = 0; i < XB_NR; i++) {
-			/* The allocator that goes first rotates. */
-			int which = (i + r) % XB_NR;
+	/* Round 0 warms up (one pass) and is not counted. */
+	for (r = 0; r <= rounds && !err; r++) {
+		u64 sum[XB_NR][XB_MAX_METRICS] = {};
 
-			if (!(allocators & BIT(which)))
-				continue;
-			err = xb_prepare(t, which);
-			msleep(xpcpu_bench_settle_ms);
-			memset(val, 0, sizeof(val));
-			if (!err)
-				err = t->measure(which, size, r, nr_cpus, val);
-			if (err) {
-				pr_err("%s size=%u cpus=%u %s round %u: error %d\n",
-				       t->name, size, nr_cpus,
-				       xpcpu_bench_alloc_name[which], r, err);
-				xpcpu_set_caches(true);
-				return err;
+		/* A B C, then C B A; the first rotates from round to round. */
+		for (pass = 0; pass < (r ? 2 : 1) && !err; pass++) {
+			for (i = 0; i < nr && !err; i++) {
+				int which = order[(r + (pass ? nr - 1 - i : i)) % nr];
+
+				err = xb_run_one(t, which, size, nr_cpus, r,
+						 sum[which]);
 			}
-			for (m = 0; r && m < XB_MAX_METRICS; m++)
-				xpcpu_bench_vals[which][m][r - 1] = val[m];
 		}
+		for (i = 0; r && !err && i < nr; i++)
+			for (m = 0; m < XB_MAX_METRICS; m++)
+				xpcpu_bench_vals[order[i]][m][r - 1] =
+					div_u64(sum[order[i]][m], 2);
 	}
 	xpcpu_set_caches(true);
+	if (t->finish)
+		t->finish();
+	if (err)
+		return err;
 	for (m = 0; m < XB_MAX_METRICS && t->metrics[m].name; m++)
 		xpcpu_bench_report(t, m, size, nr_cpus, rounds, allocators);
 	return 0;
@@ -292,6 +342,10 @@ static void xb_run_tests(void)
 		for (s = 0; s < nr_sizes; s++) {
 			unsigned int size = t->size && *t->size ? *t->size :
 					    t->sizes[s];
+
+			if (t->measure == xpcpu_bench_scale_live &&
+			    size > xpcpu_bench_scale_max_live)
+				continue;
 
 			for (c = 0; c < (t->per_cpus ?
 					 xpcpu_bench_nr_conc_runs : 1); c++) {

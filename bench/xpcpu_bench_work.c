@@ -25,10 +25,12 @@
 #include "xpcpu_bench.h"
 
 /* ns * 1000 / n: a per-operation figure in thousandths of a ns. */
-static u64 xb_per_op(u64 ns, u64 n)
+u64 xpcpu_bench_per_op(u64 ns, u64 n)
 {
 	return n ? div64_u64(ns * 1000, n) : 0;
 }
+
+#define xb_per_op xpcpu_bench_per_op
 
 /* The sequence of random indices below @k that a run uses. */
 static u32 *xb_make_seq(unsigned int n, unsigned int k, u64 s)
@@ -55,52 +57,80 @@ static unsigned int xb_batch_n(unsigned int size)
 	return clamp_t(u64, cap, 1, max(xpcpu_bench_batch_n, 1U));
 }
 
-static int xb_batch_run(struct xb_worker *w)
+/*
+ * xpcpu_bench_batch_pairs() - @n allocations of @size, a settle, then
+ * their frees, timed apart: val[0] ns/alloc and val[1] ns/free, x1000.
+ * With val[2] != 0 on entry, val[2] becomes the pages the allocator
+ * populated from before the allocations to after the settle (its balance
+ * work included), 0 if it populated none or released more.
+ */
+int xpcpu_bench_batch_pairs(int which, unsigned int size, unsigned int n,
+			    u64 *val)
 {
+	long pages = val[2] ? xpcpu_bench_pages(which) : 0;
 	unsigned int i, j;
 	u64 t0, t1, t2, t3;
+	void **ptrs;
 
+	ptrs = kvcalloc(n, sizeof(*ptrs), GFP_KERNEL);
+	if (!ptrs)
+		return -ENOMEM;
 	t0 = ktime_get_ns();
-	for (i = 0; i < w->n; i++) {
-		w->ptrs[i] = xb_alloc(w->which, w->size, GFP_KERNEL);
-		if (unlikely(!w->ptrs[i]))
+	for (i = 0; i < n; i++) {
+		ptrs[i] = xb_alloc(which, size, GFP_KERNEL);
+		if (unlikely(!ptrs[i]))
 			break;
 		xb_resched(i);
 	}
 	t1 = ktime_get_ns();
 	/* Background work the allocations queued belongs to them, not here. */
 	msleep(xpcpu_bench_settle_ms);
+	if (val[2])
+		val[2] = 1000 * max(xpcpu_bench_pages(which) - pages, 0L);
 	t2 = ktime_get_ns();
 	for (j = 0; j < i; j++) {
-		xb_free(w->which, w->ptrs[j]);
+		xb_free(which, ptrs[j]);
 		xb_resched(j);
 	}
 	t3 = ktime_get_ns();
+	kvfree(ptrs);
 
-	w->val[0] = xb_per_op(t1 - t0, i);
-	w->val[1] = xb_per_op(t3 - t2, i);
-	return i == w->n ? 0 : -ENOMEM;
+	val[0] = xb_per_op(t1 - t0, i);
+	val[1] = xb_per_op(t3 - t2, i);
+	return i == n ? 0 : -ENOMEM;
 }
 
-static int xb_batch(int which, unsigned int size, unsigned int round,
-		    unsigned int nr_cpus, u64 *val)
+static int xb_batch_run(struct xb_worker *w)
+{
+	return xpcpu_bench_batch_pairs(w->which, w->size, w->n, w->val);
+}
+
+static int xb_batch_one(int which, unsigned int size, bool pages, u64 *val)
 {
 	struct xb_worker w = {
 		.run = xb_batch_run,
 		.which = which,
 		.size = size,
 		.n = xb_batch_n(size),
+		.val[2] = pages,
 	};
-	s64 ret;
+	s64 ret = xpcpu_bench_run_one(&w);
 
-	w.ptrs = kvcalloc(w.n, sizeof(*w.ptrs), GFP_KERNEL);
-	if (!w.ptrs)
-		return -ENOMEM;
-	ret = xpcpu_bench_run_one(&w);
-	kvfree(w.ptrs);
-	val[0] = w.val[0];
-	val[1] = w.val[1];
+	memcpy(val, w.val, sizeof(w.val));
 	return ret < 0 ? ret : 0;
+}
+
+static int xb_batch(int which, unsigned int size, unsigned int round,
+		    unsigned int nr_cpus, u64 *val)
+{
+	return xb_batch_one(which, size, false, val);
+}
+
+/* The cold rows also count the pages each allocator populated. */
+static int xb_batch_cold(int which, unsigned int size, unsigned int round,
+			 unsigned int nr_cpus, u64 *val)
+{
+	return xb_batch_one(which, size, true, val);
 }
 
 /* ---- 2: steady, 3: concurrent --------------------------------------- */
@@ -137,22 +167,44 @@ static int xb_steady_setup(struct xb_worker *w)
 	return 0;
 }
 
+/*
+ * xpcpu_bench_steady_pairs() - @n alloc/free pairs of @size against the
+ * live set @ptrs of @k areas, at the random indices @seq: val[0] is the
+ * median of xpcpu_bench_slices slices' ns/pair, x1000, so that a host
+ * preemption inside one slice does not move it.
+ */
+int xpcpu_bench_steady_pairs(int which, void **ptrs, unsigned int k,
+			     unsigned int size, const u32 *seq,
+			     unsigned int n, u64 *val)
+{
+	unsigned int nr_slices = clamp(xpcpu_bench_slices, 1U, XB_MAX_SLICES);
+	u64 slice[XB_MAX_SLICES];
+	unsigned int s, i = 0;
+
+	nr_slices = min(nr_slices, max(n, 1U));
+	for (s = 0; s < nr_slices; s++) {
+		unsigned int end = (u64)n * (s + 1) / nr_slices, i0 = i;
+		u64 t0 = ktime_get_ns();
+
+		for (; i < end; i++) {
+			void **slot = &ptrs[seq[i] % k];
+
+			xb_free(which, *slot);
+			*slot = xb_alloc(which, size, GFP_KERNEL);
+			if (unlikely(!*slot))
+				return -ENOMEM;
+			xb_resched(i);
+		}
+		slice[s] = xb_per_op(ktime_get_ns() - t0, i - i0);
+	}
+	val[0] = xpcpu_bench_median(slice, nr_slices);
+	return 0;
+}
+
 static int xb_steady_run(struct xb_worker *w)
 {
-	unsigned int i;
-	u64 t0 = ktime_get_ns();
-
-	for (i = 0; i < w->n; i++) {
-		void **slot = &w->ptrs[w->seq[i]];
-
-		xb_free(w->which, *slot);
-		*slot = xb_alloc(w->which, w->size, GFP_KERNEL);
-		if (unlikely(!*slot))
-			return -ENOMEM;
-		xb_resched(i);
-	}
-	w->val[0] = xb_per_op(ktime_get_ns() - t0, w->n);
-	return 0;
+	return xpcpu_bench_steady_pairs(w->which, w->ptrs, w->k, w->size,
+					w->seq, w->n, w->val);
 }
 
 static void xb_steady_init(struct xb_worker *w, int which, unsigned int size,
@@ -560,6 +612,7 @@ static int xb_burst(int which, unsigned int size, unsigned int round,
 
 #define XB_ALL		(BIT(XB_XPCPU) | BIT(XB_NOCACHE) | BIT(XB_KERNEL))
 #define XB_TWO		(BIT(XB_XPCPU) | BIT(XB_KERNEL))
+#define XB_FLOORED(a)	((a) | BIT(XB_FLOOR))
 
 static const unsigned int xb_batch_sizes[] = {
 	4, 8, 16, 32, 64, 256, 1024, 4096, 32768, 65536,
@@ -573,14 +626,21 @@ static const unsigned int xb_access_size[] = { sizeof(u64) };
 
 static const unsigned int xb_mix_size[] = { XB_SIZE_MIX };
 
+/* scale-live: live 8-byte areas held (capped by scale_max_live). */
+static const unsigned int xb_live_steps[] = { 1000, 10000, 100000, 1000000 };
+
+/* scale-frag: xpcpu chunks' worth of a fragmented live set. */
+static const unsigned int xb_frag_chunks[] = { 10, 500 };
+
 const struct xb_test xpcpu_bench_tests[] = {
 	{ "batch", xb_batch, xb_batch_sizes, ARRAY_SIZE(xb_batch_sizes), NULL,
-	  XB_TWO, false, false,
+	  XB_FLOORED(XB_TWO), false, false,
 	  { { "batch-alloc", "ns/alloc" }, { "batch-free", "ns/free" } } },
 	{ "steady", xb_steady, xb_steady_sizes, ARRAY_SIZE(xb_steady_sizes),
-	  NULL, XB_ALL, false, false, { { "steady", "ns/pair" } } },
+	  NULL, XB_FLOORED(XB_ALL), false, false, { { "steady", "ns/pair" } } },
 	{ "concurrent", xb_concurrent, xpcpu_bench_conc_sizes,
-	  ARRAY_SIZE(xpcpu_bench_conc_sizes), &xpcpu_bench_conc_size, XB_ALL,
+	  ARRAY_SIZE(xpcpu_bench_conc_sizes), &xpcpu_bench_conc_size,
+	  XB_FLOORED(XB_ALL),
 	  false, true,
 	  { { "concurrent", "kops/s", true } } },
 	{ "access", xb_access, xb_access_size, 1, NULL, XB_TWO, false, false,
@@ -591,10 +651,20 @@ const struct xb_test xpcpu_bench_tests[] = {
 	{ "atomic", xb_burst, NULL, 1, &xpcpu_bench_burst_size, XB_TWO, false,
 	  false,
 	  { { "atomic-burst", "%ok", true } } },
-	{ "batch-cold", xb_batch, xb_batch_sizes, ARRAY_SIZE(xb_batch_sizes),
-	  NULL, XB_TWO, true, false,
+	{ "batch-cold", xb_batch_cold, xb_batch_sizes,
+	  ARRAY_SIZE(xb_batch_sizes), NULL, XB_TWO, true, false,
 	  { { "batch-alloc-cold", "ns/alloc" },
-	    { "batch-free-cold", "ns/free" } } },
+	    { "batch-free-cold", "ns/free" },
+	    { "batch-pages-cold", "pages", false, true } } },
+	{ "scale-live", xpcpu_bench_scale_live, xb_live_steps,
+	  ARRAY_SIZE(xb_live_steps), NULL, XB_TWO, false, false,
+	  { { "scale-pair", "ns/pair" }, { "scale-alloc", "ns/alloc" },
+	    { "scale-pages", "pages/MiB" } },
+	  "live", xpcpu_bench_scale_finish },
+	{ "scale-frag", xpcpu_bench_scale_frag, xb_frag_chunks,
+	  ARRAY_SIZE(xb_frag_chunks), NULL, XB_TWO, false, false,
+	  { { "frag-alloc", "ns/alloc" }, { "frag-free", "ns/free" } },
+	  "chunks", xpcpu_bench_scale_finish },
 };
 
 const unsigned int xpcpu_bench_nr_tests = ARRAY_SIZE(xpcpu_bench_tests);

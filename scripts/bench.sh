@@ -6,23 +6,28 @@
 # Boots the guest kernel in QEMU (scripts/vm.sh bench: TCG, 4 CPUs on 2
 # NUMA nodes, or one with VM_NODES=1), where the guest side,
 # scripts/guest/guest-bench.sh, runs xpcpu_bench.ko with xpcpu (per-CPU
-# caches on), xpcpu with its caches off and alloc_percpu() in the same
-# boot, rotating in rounds.  Prints a table with the medians and the
-# ratio of the medians, oriented so that > 1.0 means xpcpu is better
-# (kernel/xpcpu for times and pages, xpcpu/kernel for rates and success
-# rates), with the spread of the rounds' own ratios.  A full run writes
-# bench/results/:
-#   bench-<kver>[-1node].csv  test,size,unit,cpus,xpcpu,nocache,kernel,
-#                             ratio,ratio_min,ratio_max,ratio_nocache,rounds
-#   bench-<kver>[-1node].md   the same as a Markdown table, with the 2/1
-#                             CPU scaling and where it came from
-#   bench-<kver>[-1node].png  the ratios as a bar chart (gnuplot)
-# A short run writes them under out/bench-<kver>/ instead.  TCG timings are
-# emulated: read the ratios, not the nanoseconds.
+# caches on), xpcpu with its caches off, alloc_percpu() and the floor
+# (kzalloc() of the same bytes) in the same boot, in rounds of A B C C B A.
+# A full run then boots a second guest with 64 possible CPUs (4 online)
+# for the scale-live rows.  scripts/bench-report.py turns the markers into
+# a table with the medians, the ratio of the medians oriented so that > 1.0
+# means xpcpu is better (kernel/xpcpu for times and pages, xpcpu/kernel for
+# rates), its 95% bootstrap confidence interval over the rounds and
+# xpcpu's distance to the floor.  A full run writes bench/results/:
+#   bench-<kver>[-VARIANT].csv        the rows (see bench-report.py)
+#   bench-<kver>[-VARIANT]-scale.csv  live areas, possible CPUs, chunks
+#   bench-<kver>[-VARIANT].md         both as Markdown, with the provenance
+#   bench-<kver>[-VARIANT].png        the ratios as bars with intervals
+#   bench-<kver>[-VARIANT]-curves.png cost against scale (log axes)
+# VARIANT: 1node, icount.  A short run writes them under out/bench-<kver>/
+# instead.  TCG timings are emulated: read the ratios, not the nanoseconds.
 #
 # Usage: scripts/bench.sh [full|short] [KVER] [PARAM=VALUE...]
 #        (default: full 6.1; PARAMs go to xpcpu_bench.ko, see modinfo)
 # Env:   VM_NODES=2|1 (one node: genuine per-CPU pointers),
+#        ICOUNT=1 (QEMU -icount shift=0,sleep=off: virtual time counts
+#        instructions, one TCG thread; the concurrent rows are left out),
+#        BENCH_MAXCPUS (default 64; 0: no second guest),
 #        VM_TIMEOUT (default 3600 s), XPCPU_REV (see scripts/vm.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +46,15 @@ kver=$(kver_require "$spec")
 command -v gnuplot >/dev/null || die "gnuplot not found; run: scripts/deps.sh (installs gnuplot-nox)"
 
 nodes=${VM_NODES:-2}
-suffix=$([ "$nodes" = 1 ] && echo -1node || true)
+icount=${ICOUNT:-0}
+maxcpus=${BENCH_MAXCPUS:-64}
+variant=$([ "$nodes" = 1 ] && echo 1node || true)
+if [ "$icount" = 1 ]; then
+	variant=${variant:+$variant-}icount
+	# The concurrent rows measure contention: nothing to see on one thread.
+	params=(run_test_mask=0x1fb "${params[@]}")
+fi
+suffix=${variant:+-$variant}
 out=$XPCPU_OUT/bench-$kver$suffix
 if [ "$mode" = full ]; then
 	dest=$XPCPU_ROOT/bench/results
@@ -50,34 +63,66 @@ else
 fi
 mkdir -p "$out" "$dest"
 
-args=$mode
-for p in "${params[@]}"; do args+=",$p"; done
-log "running the $mode benchmark on $kver, $nodes NUMA node(s) (QEMU TCG; a full run takes about 6 minutes)"
-rc=0
-XPCPU_VARIANT=${suffix#-} XPCPU_BENCH_ARGS=$args VM_TIMEOUT=${VM_TIMEOUT:-3600} \
-	"$XPCPU_ROOT/scripts/vm.sh" bench "$spec" >"$out/report.txt" 2>&1 || rc=$?
-if [ "$rc" -ne 0 ]; then
-	cat "$out/report.txt" >&2
-	die "the benchmark run failed (exit $rc); see $out/console.log"
+# A progress line per row group, from the guest's console while it runs;
+# the most threads the guest's QEMU had go to THREADS-FILE.
+progress() { # CONSOLE THREADS-FILE
+	local seen="" t0 line group pid n max=0
+	t0=$(date +%s)
+	while sleep 5; do
+		pid=$(pgrep -f "qemu-system-x86_64.*$1" | head -n1 || true)
+		n=$(ls "/proc/${pid:-0}/task" 2>/dev/null | wc -l)
+		[ "$n" -le "$max" ] || { max=$n; echo "$max" >"$2"; }
+		while read -r line; do
+			# One group per workload and size: batch-alloc and batch-free
+			# of one size are one group, as are scale-pair and -alloc.
+			group=$(sed -n 's/.*summary test=\([^ ]*\) size=\([^ ]*\)\( [a-z]*=[0-9]*\)\{0,1\} .*/\1:\2\3/p' <<<"$line" |
+				sed -E 's/-(alloc|free|pages|pair|inc|get-put|sum|time|burst)//; s/ /,/')
+			case " $seen " in *" $group "*) continue ;; esac
+			seen+=" $group"
+			printf '  [%4ss] %s\n' $(($(date +%s) - t0)) "${group/:/ size=}" >&2
+		done < <(grep -a 'xpcpu_bench: summary test=' "$1" 2>/dev/null || true)
+	done
+}
+
+# run_guest VARIANT MODE [PARAM...]: one benchmark guest; its markers file.
+run_guest() {
+	local var=$1 gmode=$2 vout rc=0 ppid args
+	shift 2
+	args=$gmode
+	for p in "$@"; do args+=",$p"; done
+	vout=$XPCPU_OUT/bench-$kver${var:+-$var}
+	mkdir -p "$vout"
+	progress "$vout/console.log" "$vout/qemu-threads" &
+	ppid=$!
+	XPCPU_VARIANT=$var XPCPU_BENCH_ARGS=$args VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+		VM_ICOUNT=$icount "$XPCPU_ROOT/scripts/vm.sh" bench "$spec" \
+		>"$vout/report.txt" 2>&1 || rc=$?
+	kill "$ppid" 2>/dev/null || true
+	wait "$ppid" 2>/dev/null || true
+	if [ "$rc" -ne 0 ]; then
+		cat "$vout/report.txt" >&2
+		die "the benchmark run failed (exit $rc); see $vout/console.log"
+	fi
+	grep -q '^XPCPU-BENCH ' "$vout/markers.log" ||
+		die "no XPCPU-BENCH lines in $vout/markers.log; see $vout/console.log"
+}
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+t0=$(date +%s)
+log "running the $mode benchmark on $kver, $nodes NUMA node(s)$([ "$icount" != 1 ] || echo ", -icount") (QEMU TCG; a full run takes about 10 minutes)"
+run_guest "$variant" "$mode" "${params[@]}"
+markers64=()
+if [ "$mode" = full ] && [ "$maxcpus" -gt 4 ]; then
+	log "the scale-live rows again with $maxcpus possible CPUs (4 online)"
+	VM_MAXCPUS=$maxcpus run_guest "${variant:+$variant-}maxcpus$maxcpus" scale \
+		"${params[@]}" scale_max_live=100000 run_test_mask=0x80
+	markers64=(--markers64 "$XPCPU_OUT/bench-$kver${variant:+-$variant}-maxcpus$maxcpus/markers.log")
 fi
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
-vmout=$XPCPU_OUT/bench-$kver${suffix}
+vmout=$XPCPU_OUT/bench-$kver$suffix
 markers=$(tr -d '\r' <"$vmout/markers.log")
-# KEY=VALUE lines to CSV in the order of the header.
-fields="test size unit cpus xpcpu nocache kernel ratio ratio_min ratio_max ratio_nocache rounds"
-rows=$(sed -n 's/^XPCPU-BENCH //p' <<<"$markers" |
-	awk -v fields="$fields" '{
-		delete f
-		for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-		n = split(fields, k, " ")
-		line = ""
-		for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") (k[i] in f ? f[k[i]] : "-")
-		print line
-	}')
-[ -n "$rows" ] || die "no XPCPU-BENCH lines in $vmout/markers.log; see $vmout/console.log"
-scaling=$(sed -n 's/^XPCPU-BENCH-SCALING //p' <<<"$markers")
 pointers=$(sed -n 's/^XPCPU-BENCH-MODE pointers=\([a-z]*\).*/\1/p' <<<"$markers" | head -n1)
-
 base=$dest/bench-$kver$suffix
 qemu_ver=$(qemu-system-x86_64 --version | head -n1)
 guest_kernel=$(sed -n 's/^XPCPU-REPORT kernel: //p' <<<"$markers" | head -n1)
@@ -91,64 +136,20 @@ fi
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 bench_params=$(sed -n 's/^XPCPU-REPORT bench: mode .*, params: //p' <<<"$markers" | head -n1)
 [ "$bench_params" != "(defaults)" ] || bench_params="module defaults"
-meta="guest kernel $guest_kernel; $qemu_ver, TCG (emulated), -smp 4 on $nodes NUMA node(s), ${pointers:-unknown} pointers; host ${host_cpu:-unknown}, $(nproc) cores, $(awk '{ print "load " $1 }' /proc/loadavg) at the end; xpcpu $rev; $mode run ($bench_params), $(date -u +%Y-%m-%d)"
-
-{
-	echo "${fields// /,}"
-	echo "$rows"
-} >"$base.csv"
-
-{
-	echo "<!-- generated by scripts/bench.sh; $meta -->"
-	echo "| test | size | unit | CPUs | xpcpu | xpcpu, caches off | kernel | ratio (>1: xpcpu better) | rounds' min-max | ratio, caches off |"
-	echo "|---|---:|---|---:|---:|---:|---:|---:|---|---:|"
-	awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | **%s** | %s-%s | %s |\n",
-		$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' <<<"$rows"
-	echo
-	if [ -n "$scaling" ]; then
-		echo "Concurrent throughput on 2 CPUs over 1 CPU (each allocator against itself):"
-		echo
-		echo "| size | xpcpu | xpcpu, caches off | kernel |"
-		echo "|---:|---:|---:|---:|"
-		awk '{ delete f; for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-			printf "| %s | %s | %s | %s |\n", f["size"], f["xpcpu"], f["nocache"], f["kernel"] }' <<<"$scaling"
-		echo
-	fi
-	echo "$meta"
-} >"$base.md"
-
-# The chart: one bar per row with a kernel figure, log scale, 1.0 marked;
-# green (0x2e8b57) where xpcpu is better, red (0xcd3333) where not.
-awk -F, '$8 != "-" && $8 > 0 {
-	n++
-	printf "%d \"%s %s%s\" %s %s\n", n, $1, $2, ($4 > 1 ? " x" $4 : ""), $8, ($8 >= 1 ? 3050327 : 13448019)
-}' <<<"$rows" >"$out/chart.dat"
-gnuplot <<EOF || die "gnuplot failed on $out/chart.dat"
-set terminal pngcairo size 1800,800 font "sans,10"
-set output "$base.png"
-set title "xpcpu vs alloc_percpu() on $kver (QEMU TCG, 4 CPUs, $nodes node(s), ${pointers:-?} pointers): ratio > 1 means xpcpu is better" noenhanced
-set ylabel "ratio (log scale)"
-set logscale y 2
-set yrange [0.1:*]
-set style fill solid 0.8 border -1
-set boxwidth 0.7
-set xtics rotate by -60 left nomirror noenhanced
-set rmargin 10
-set grid ytics
-set key off
-set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" lw 2
-plot "$out/chart.dat" using 1:3:4:xtic(2) with boxes lc rgb variable, \
-	"" using 1:3:(sprintf("%.2f", \$3)) with labels offset 0,0.7 font "sans,8"
-EOF
+threads=$(cat "$vmout/qemu-threads" 2>/dev/null || echo "?")
+tcg=$([ "$icount" = 1 ] && echo "TCG -icount shift=0,sleep=off (virtual time = instructions)" || echo "TCG (emulated, multi-threaded)")
+meta="guest kernel $guest_kernel; $qemu_ver, $tcg, -smp 4 on $nodes NUMA node(s), ${pointers:-unknown} pointers, $threads QEMU threads; host ${host_cpu:-unknown}, $(nproc) cores, load $load0 at the start, $load1 at the end; xpcpu $rev; $mode run ($bench_params), $(($(date +%s) - t0)) s, $(date -u +%Y-%m-%d)"
+title="xpcpu vs alloc_percpu() on $kver (QEMU $([ "$icount" = 1 ] && echo "TCG icount" || echo TCG), 4 CPUs, $nodes node(s), ${pointers:-?} pointers)"
 
 echo
 echo "xpcpu_bench on $kver ($mode): ratio > 1.0 means xpcpu is better"
-echo "(kernel/xpcpu for ns and pages, xpcpu/kernel for kops/s and %ok)"
+echo "(kernel/xpcpu for ns and pages, xpcpu/kernel for kops/s and %ok;"
+echo " 95% CI: bootstrap over rounds, x1 = crosses 1.0; x/floor: xpcpu over kzalloc)"
 echo "TCG timings are emulated: read the ratios, not the absolute figures."
 echo
-awk -F, 'BEGIN { printf "%-18s %5s %-10s %4s %11s %11s %11s %6s %11s %6s\n", "test", "size", "unit", "cpus", "xpcpu", "nocache", "kernel", "ratio", "min-max", "ratio-nc" }
-	{ printf "%-18s %5s %-10s %4s %11s %11s %11s %6s %11s %6s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 "-" $10, $11 }' <<<"$rows"
-[ -z "$scaling" ] || { echo; echo "scaling, 2 CPUs / 1 CPU:"; sed 's/^/  /' <<<"$scaling"; }
+python3 "$XPCPU_ROOT/scripts/bench-report.py" --markers "$vmout/markers.log" \
+	"${markers64[@]}" --base "$base" --meta "$meta" --title "$title" --gnuplot ||
+	die "scripts/bench-report.py failed on $vmout/markers.log"
 echo
 echo "$meta"
-echo "wrote $base.csv, $base.md, $base.png"
+echo "results: $base.{csv,md,png}$([ "$mode" != full ] || echo ", $base-scale.csv, $base-curves.png")"

@@ -25,6 +25,12 @@
 #        XPCPU_VARIANT=NAME         names this run's settings (e.g.
 #                                   preempt-full): out/<mode>-<kver>-NAME/
 #        VM_NODES=2|1               NUMA nodes of the guest (default 2)
+#        VM_MAXCPUS=N               N possible CPUs, 4 of them online (as
+#                                   cloud VMs present them; default 4);
+#                                   on two nodes each node is a socket of
+#                                   N/2, so CPUs 0-3 are all on node 0
+#        VM_ICOUNT=1                -icount shift=0,sleep=off: one TCG
+#                                   thread, virtual time = instructions
 #        VM_EXPECT_REPORT=ERE       a guest report line that must match
 #                                   (e.g. '^preempt: full,'), else FAIL
 #        XPCPU_REV=<commit>         build that commit, not the working tree
@@ -76,15 +82,23 @@ append="console=ttyS0 panic=-1 log_buf_len=8M printk.devkmsg=on xpcpu_mode=$mode
 # Two NUMA nodes (xpcpu falls back to offset pointers), or one
 # (VM_NODES=1: compact per-CPU offsets, genuine per-CPU pointers).
 # shellcheck disable=SC2054 # the commas are QEMU's
+maxcpus=${VM_MAXCPUS:-4}
+case $maxcpus in
+4) smp=4 half=2 ;;
+*[!0-9]* | "" | [0-3]) die "VM_MAXCPUS=$maxcpus: a number of at least 4" ;;
+*) [ $((maxcpus % 2)) -eq 0 ] || die "VM_MAXCPUS=$maxcpus: an even number"
+	smp=4,maxcpus=$maxcpus half=$((maxcpus / 2)) ;;
+esac
 case ${VM_NODES:-2} in
-2) topology=(-smp 4,sockets=2,cores=2
+2) topology=(-smp "$smp,sockets=2,cores=$half"
 	-object memory-backend-ram,id=m0,size=1024M
 	-object memory-backend-ram,id=m1,size=1024M
-	-numa node,nodeid=0,cpus=0-1,memdev=m0
-	-numa node,nodeid=1,cpus=2-3,memdev=m1) ;;
-1) topology=(-smp 4) ;;
+	-numa "node,nodeid=0,cpus=0-$((half - 1)),memdev=m0"
+	-numa "node,nodeid=1,cpus=$half-$((maxcpus - 1)),memdev=m1") ;;
+1) topology=(-smp "$smp") ;;
 *) die "VM_NODES=$VM_NODES: 1 or 2" ;;
 esac
+[ "${VM_ICOUNT:-0}" != 1 ] || topology+=(-icount shift=0,sleep=off)
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m 2048
 	"${topology[@]}"
 	-nodefaults -nographic -no-reboot -monitor none
@@ -133,7 +147,7 @@ echo "$npass $nfail" >"$out/counts"
 qemu_ver=$(qemu-system-x86_64 --version | head -n1)
 echo
 echo "=== xpcpu $mode on $kver${XPCPU_VARIANT:+ ($XPCPU_VARIANT${XPCPU_APPEND:+: $XPCPU_APPEND})}"
-echo "    $qemu_ver, TCG, -smp 4 on ${VM_NODES:-2} NUMA node(s); build ${t_build}s, VM ${t_vm}s"
+echo "    $qemu_ver, TCG$([ "${VM_ICOUNT:-0}" != 1 ] || echo " -icount shift=0,sleep=off"), -smp $smp on ${VM_NODES:-2} NUMA node(s); build ${t_build}s, VM ${t_vm}s"
 grep -E '^XPCPU-(REPORT|RESULT) ' <<<"$markers" | sed \
 	-e 's/^XPCPU-REPORT /    /' \
 	-e 's/^XPCPU-RESULT PASS /  PASS  /' \

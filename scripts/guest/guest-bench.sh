@@ -15,14 +15,19 @@
 # nr_populated_pages in /sys/kernel/debug/xpcpu/stats; the kernel:
 # "Percpu:" in /proc/meminfo; both count every CPU's pages) and unloads it.
 #
-# Usage: sh /tests/guest-bench.sh short|full [PARAM=VALUE...]
+# Usage: sh /tests/guest-bench.sh short|full|scale [PARAM=VALUE...]
 #   short  a few rounds of small runs, for `make run` (well under a minute)
 #   full   the defaults of xpcpu_bench.ko (`make bench`)
+#   scale  the scale-live rows only, no churn pages (`make bench`'s guest
+#          with more possible CPUs)
 #   PARAM=VALUE  more xpcpu_bench.ko parameters (see modinfo), after the mode's
 # Output (marker channel, through mark in /tests/lib.sh), per result:
-#   XPCPU-BENCH test=T size=S unit=U cpus=C xpcpu=X nocache=N kernel=K
-#     ratio=R ratio_min=A ratio_max=B ratio_nocache=Q rounds=R   (one line)
-#   XPCPU-BENCH-SCALING size=S xpcpu=X nocache=N kernel=K    2-CPU/1-CPU
+#   XPCPU-BENCH test=T size=S [live=L|chunks=C] unit=U cpus=C xpcpu=X
+#     nocache=N kernel=K floor=F ratio=R ratio_min=A ratio_max=B
+#     ratio_nocache=Q floor_dist=D rounds=R                    (one line)
+#   XPCPU-BENCH-ROUNDS test=T size=S ... xpcpu=a,b,.. kernel=..  per round, x1000
+#   XPCPU-BENCH-SCALE test=T step=N alloc=A areas=.. pages=.. xpcpu_chunks=..
+#   XPCPU-BENCH-SCALING size=S xpcpu=X nocache=N kernel=K floor=F  2-CPU/1-CPU
 #   XPCPU-BENCH-MODE pointers=genuine|offset nodes=LIST
 #   XPCPU-REPORT bench: ...                                  for people
 # xpcpu is xpcpu with its per-CPU caches, nocache xpcpu with them off,
@@ -42,9 +47,9 @@ mode=${1:-short}
 [ $# -eq 0 ] || shift
 case $mode in
 short)
-	params="nr_rounds=3 batch_n=200 batch_max_kb=256 steady_k=128
-		steady_ops=800 conc_ops=2000 access_m=50000 churn_kb=64
-		churn_ops=1000 burst_k=512 settle_ms=20"
+	params="run_test_mask=0x7f nr_rounds=3 batch_n=200 batch_max_kb=256
+		steady_k=128 steady_ops=800 conc_ops=2000 access_m=50000
+		churn_kb=64 churn_ops=1000 burst_k=512 settle_ms=20"
 	churn_rounds=1
 	churn_params="churn_kb=256 churn_ops=2000"
 	;;
@@ -53,8 +58,13 @@ full)
 	churn_rounds=3
 	churn_params="churn_kb=1024 churn_ops=8000"
 	;;
+scale)
+	# The scale-live rows only (the guest with more possible CPUs).
+	params="run_test_mask=0x80"
+	churn_rounds=0
+	;;
 *)
-	echo "usage: guest-bench.sh short|full [PARAM=VALUE...]" >&2
+	echo "usage: guest-bench.sh short|full|scale [PARAM=VALUE...]" >&2
 	exit 2
 	;;
 esac
@@ -67,9 +77,11 @@ emit() {
 		eval "e_${kv%%=*}=\${kv#*=}"
 	done
 	# shellcheck disable=SC2154 # set by the eval above
-	report "$(printf '%-18s %5s %-9s cpus %s  xpcpu %9s  nocache %9s  kernel %9s  ratio %s (%s-%s)' \
-		"$e_test" "$e_size" "$e_unit" "$e_cpus" "$e_xpcpu" "$e_nocache" \
-		"$e_kernel" "$e_ratio" "$e_ratio_min" "$e_ratio_max")"
+	e_live=${e_live:-${e_chunks:-}}
+	report "$(printf '%-18s %5s%8s %-9s cpus %s  xpcpu %9s  nocache %9s  kernel %9s  floor %9s  ratio %s (%s-%s)' \
+		"$e_test" "$e_size" "${e_live:+/$e_live}" "$e_unit" "$e_cpus" "$e_xpcpu" \
+		"$e_nocache" "$e_kernel" "${e_floor:--}" "$e_ratio" "$e_ratio_min" "$e_ratio_max")"
+	unset e_live e_chunks e_floor
 }
 
 [ -x $LOADER ] || die "$LOADER missing (scripts/guest/xpcpu_insmod.c, built by scripts/initramfs.sh)"
@@ -122,7 +134,7 @@ median() {
 sleep 1
 base1=$(pages_xpcpu)
 base2=$(pages_kernel)
-report "churn baseline: xpcpu $base1 pages, kernel $base2 pages (all CPUs)"
+[ "$churn_rounds" -eq 0 ] || report "churn baseline: xpcpu $base1 pages, kernel $base2 pages (all CPUs)"
 r=0
 while [ $r -lt $churn_rounds ]; do
 	if [ $((r % 2)) -eq 0 ]; then order="1 2"; else order="2 1"; fi
@@ -137,10 +149,13 @@ while [ $r -lt $churn_rounds ]; do
 	done
 	r=$((r + 1))
 done
-cx=$(median </tmp/churn.1)
-ck=$(median </tmp/churn.2)
-cr=$(awk -v x="$cx" -v k="$ck" 'BEGIN { if (x > 0 && k > 0) printf "%.2f", k / x; else print "-" }')
-churn_line="test=churn-pages size=mix unit=pages/MiB cpus=1 xpcpu=$(printf %.1f "$cx") nocache=- kernel=$(printf %.1f "$ck") ratio=$cr ratio_min=- ratio_max=- ratio_nocache=- rounds=$churn_rounds"
+churn_line=""
+if [ "$churn_rounds" -gt 0 ]; then
+	cx=$(median </tmp/churn.1)
+	ck=$(median </tmp/churn.2)
+	cr=$(awk -v x="$cx" -v k="$ck" 'BEGIN { if (x > 0 && k > 0) printf "%.2f", k / x; else print "-" }')
+	churn_line="test=churn-pages size=mix unit=pages/MiB cpus=1 xpcpu=$(printf %.1f "$cx") nocache=- kernel=$(printf %.1f "$ck") floor=- ratio=$cr ratio_min=- ratio_max=- ratio_nocache=- floor_dist=- rounds=$churn_rounds"
+fi
 
 # --- the tests that run in init --------------------------------------
 tag="xpcpu-bench: run $$ $t0"
@@ -148,7 +163,7 @@ kmsg "$tag"
 # shellcheck disable=SC2086
 if $LOADER $KO $params; then rc=0; else rc=$?; fi
 log=$(dmesg_since "$tag")
-echo "$log" | grep 'xpcpu_bench: ' | sed 's/^\[[^]]*\] //'
+echo "$log" | grep 'xpcpu_bench: ' | grep -v 'xpcpu_bench: rounds ' | sed 's/^\[[^]]*\] //'
 [ "$rc" -eq $EAGAIN ] || die "xpcpu_bench.ko init: exit $rc, expected EAGAIN ($EAGAIN) after the tests"
 echo "$log" | grep -q 'xpcpu_bench: done in' || die "xpcpu_bench.ko did not finish its tests"
 errs=$(echo "$log" | grep -E 'xpcpu_bench: .*(error|failed)' | sed 's/^\[[^]]*\] //')
@@ -161,6 +176,15 @@ echo "$log" | grep 'xpcpu_bench: summary ' | sed 's/^.*xpcpu_bench: summary //' 
 		# shellcheck disable=SC2086
 		emit $line
 	done
+echo "$log" | grep 'xpcpu_bench: rounds ' | sed 's/^.*xpcpu_bench: rounds //' |
+	while read -r line; do
+		mark "XPCPU-BENCH-ROUNDS $line"
+	done
+echo "$log" | grep 'xpcpu_bench: scale-info ' | sed 's/^.*xpcpu_bench: scale-info //' |
+	while read -r line; do
+		mark "XPCPU-BENCH-SCALE $line"
+		report "scale $line"
+	done
 echo "$log" | grep 'xpcpu_bench: scaling ' | sed 's/^.*xpcpu_bench: scaling //' |
 	while read -r line; do
 		mark "XPCPU-BENCH-SCALING $line"
@@ -168,6 +192,6 @@ echo "$log" | grep 'xpcpu_bench: scaling ' | sed 's/^.*xpcpu_bench: scaling //' 
 	done
 
 # shellcheck disable=SC2086
-emit $churn_line
+[ -z "$churn_line" ] || emit $churn_line
 
 report "done in $(($(date +%s) - t0)) s"
