@@ -104,8 +104,8 @@ __param(uint, steady_ops, 8000,
 __param(uint, conc_size, 0,
 	"Object size of the concurrent workload (default 0: 8 and 64)");
 
-__param(uint, conc_ops, 20000,
-	"Alloc/free pairs per CPU in the concurrent workload (default 20000)");
+__param(uint, conc_ops, 10000,
+	"Alloc/free pairs per CPU in the concurrent workload (default 10000)");
 
 __param(uint, conc_cpus, 0,
 	"CPUs the concurrent workload runs on, the first online ones (default 0: 1, 2 and all online, each)");

@@ -23,6 +23,7 @@ and 97.5th percentiles.
 
 Usage: bench-report.py --markers FILE [--markers64 FILE] --base PATH
                        --meta TEXT --title TEXT [--gnuplot]
+       bench-report.py --self-test    (PASS/FAIL lines; part of make test)
 """
 import argparse
 import csv
@@ -349,7 +350,83 @@ def table(rows):
                      d.get("floor_dist", "-")))
 
 
+def self_test():
+    """Known inputs, known answers: the interval, the orientation, the files."""
+    import os
+    import tempfile
+    rng = random.Random(7)
+    results = []
+
+    def check(name, ok, detail=""):
+        results.append(ok)
+        print(f"{'PASS' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
+
+    noise = [1 + rng.uniform(-0.05, 0.05) for _ in range(9)]
+    xs = [int(100000 * n) for n in noise]
+    ks = [int(200000 * n) for n in reversed(noise)]
+    lo, hi = bootstrap(xs, ks, False, False, random.Random(1))
+    check("a 2x cost gap gives an interval around 2, clear of 1",
+          lo is not None and 1.7 < lo <= 2 <= hi < 2.3, f"{lo}-{hi}")
+    ks = [int(100000 * n) for n in reversed(noise)]
+    lo, hi = bootstrap(xs, ks, False, False, random.Random(1))
+    check("equal costs give an interval that crosses 1",
+          lo is not None and lo < 1 < hi, f"{lo}-{hi}")
+    check("rates: higher is better", ratio(200, 100, True) == 2 and
+          ratio(200, 100, False) == 0.5)
+    check("a missing figure gives no ratio", ratio(0, 5, False) is None)
+    check("counts keep their zeros", med([0, 0, 8], True) == 0 and
+          med([0, 0, 8], False) == 8)
+
+    markers = "\n".join([
+        "XPCPU-BENCH test=steady size=8 unit=ns/pair cpus=1 xpcpu=100.0 "
+        "nocache=300.0 kernel=400.0 floor=50.0 ratio=4.00 ratio_min=3.90 "
+        "ratio_max=4.10 ratio_nocache=1.33 floor_dist=2.00 rounds=3",
+        "XPCPU-BENCH-ROUNDS test=steady size=8 cpus=1 xpcpu=99000,100000,"
+        "101000 nocache=- kernel=400000,398000,402000 floor=50000,50000,50000",
+        "XPCPU-BENCH test=scale-pair size=8 live=1000 unit=ns/pair cpus=1 "
+        "xpcpu=100.0 nocache=- kernel=100.0 floor=- ratio=1.00 ratio_min=0.9 "
+        "ratio_max=1.1 ratio_nocache=- floor_dist=- rounds=3",
+        "XPCPU-BENCH-ROUNDS test=scale-pair size=8 live=1000 cpus=1 "
+        "xpcpu=90000,100000,110000 nocache=- kernel=110000,100000,90000 "
+        "floor=-",
+        "XPCPU-BENCH-SCALE test=scale-live step=1000 alloc=xpcpu areas=1000 "
+        "size=8 live_bytes=32000 pages=8 xpcpu_chunks=3 possible=4",
+        "XPCPU-BENCH-SCALE test=scale-live step=1000 alloc=kernel areas=1000 "
+        "size=8 live_bytes=32000 pages=12 xpcpu_chunks=0 possible=4", ""])
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "markers.log")
+        with open(path, "w") as f:
+            f.write(markers)
+        rows, rounds, scale, _ = read(path)
+        enrich(rows, rounds)
+        srows = scale_rows(rows, scale, "4")
+        base = os.path.join(d, "b")
+        write_csv(base + ".csv", MAIN_FIELDS, rows[:1])
+        markdown(base + ".md", "meta", rows, srows, [], [])
+        with open(base + ".csv") as f:
+            lines = f.read().splitlines()
+        with open(base + ".md") as f:
+            md = f.read()
+    check("the markers give two rows and their rounds",
+          len(rows) == 2 and len(rounds) == 2, f"{len(rows)} rows")
+    check("steady's interval is clear of 1",
+          rows[0]["crosses"] == "no" and 3.8 < float(rows[0]["ci_lo"]) < 4.0,
+          f"{rows[0]['ci_lo']}-{rows[0]['ci_hi']}")
+    check("scale-pair's interval crosses 1 and says so",
+          rows[1]["crosses"] == "yes" and "(crosses 1)" in md)
+    check("the scale row carries xpcpu's chunks and both sides' pages",
+          srows and srows[0]["xpcpu_chunks"] == "3" and
+          srows[0]["xpcpu_pages"] == "8" and srows[0]["kernel_pages"] == "12")
+    check("the CSV has the header and one row",
+          len(lines) == 2 and lines[0].startswith("test,size,unit,cpus,xpcpu"))
+    print(f"bench-report self-test: {sum(results)} passed, "
+          f"{len(results) - sum(results)} failed")
+    return 0 if all(results) else 1
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        sys.exit(self_test())
     ap = argparse.ArgumentParser()
     ap.add_argument("--markers", required=True)
     ap.add_argument("--markers64")

@@ -67,10 +67,11 @@ mkdir -p "$out" "$dest"
 # the most threads the guest's QEMU had go to THREADS-FILE.
 progress() { # CONSOLE THREADS-FILE
 	local seen="" t0 line group pid n max=0
+	set +e -o pipefail
 	t0=$(date +%s)
 	while sleep 5; do
-		pid=$(pgrep -f "qemu-system-x86_64.*$1" | head -n1 || true)
-		n=$(ls "/proc/${pid:-0}/task" 2>/dev/null | wc -l)
+		pid=$(pgrep -f "^qemu-system-x86_64.*$1" | head -n1 || true)
+		n=$(ls "/proc/${pid:-0}/task" 2>/dev/null | wc -l || true)
 		[ "$n" -le "$max" ] || { max=$n; echo "$max" >"$2"; }
 		while read -r line; do
 			# One group per workload and size: batch-alloc and batch-free

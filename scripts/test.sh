@@ -4,7 +4,8 @@
 # scripts/test.sh - everything `make test` runs.
 #
 # Installs what is missing (scripts/deps.sh), checks the lockless code
-# against its litmus tests (scripts/litmus-check.py), runs a bounded fuzz run of
+# against its litmus tests (scripts/litmus-check.py), checks the benchmark's
+# statistics on known inputs (scripts/bench-report.py --self-test), runs a bounded fuzz run of
 # the bitmap allocator in userspace (tests/fuzz/fuzz.sh, one result),
 # checks the packaging on the host for 6.1 and 6.12 (scripts/pkg.sh check:
 # dkms build, make install, client builds, modinfo; it stages what the
@@ -126,7 +127,22 @@ litmus() {
 	add "litmus (lockless protocols <-> code)" "$dir/counts" $(($(date +%s) - t))
 }
 
+# bench_report: the benchmark's statistics (scripts/bench-report.py: the
+# bootstrap interval, the ratios' orientation, the tables) on known inputs.
+bench_report() {
+	local dir=$XPCPU_OUT/bench-report t p f
+	mkdir -p "$dir"
+	t=$(date +%s)
+	python3 "$XPCPU_ROOT/scripts/bench-report.py" --self-test | tee "$dir/self-test.out" || true
+	p=$(grep -c '^PASS ' "$dir/self-test.out") || true
+	f=$(grep -c '^FAIL ' "$dir/self-test.out") || true
+	grep -q '^bench-report self-test: ' "$dir/self-test.out" || f=$((f + 1))
+	echo "$p $f" >"$dir/counts"
+	add "bench report (statistics on known inputs)" "$dir/counts" $(($(date +%s) - t))
+}
+
 litmus
+bench_report
 [ "${SKIP_FUZZ:-0}" = 1 ] || fuzz
 
 
