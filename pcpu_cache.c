@@ -247,6 +247,26 @@ static void xpcpu_cache_reap_arm(void)
 				   msecs_to_jiffies(XPCPU_CACHE_REAP_MS));
 }
 
+/*
+ * Open an interrupts-off section on this CPU (@flags, timed from @t0).
+ * Return: this CPU's caches, or NULL when they are off.
+ */
+static struct xpcpu_cache *xpcpu_cache_enter(unsigned long *flags, u64 *t0)
+{
+	local_irq_save(*flags);
+	*t0 = xpcpu_irqsoff_begin();
+	if (!READ_ONCE(xpcpu_caches.on))
+		return NULL;
+	return this_cpu_read(xpcpu_cache_pcp);
+}
+
+/* Close the section xpcpu_cache_enter() opened. */
+static void xpcpu_cache_leave(unsigned long flags, u64 t0)
+{
+	xpcpu_irqsoff_end(t0);
+	local_irq_restore(flags);
+}
+
 /**
  * xpcpu_cache_alloc() - an area of class @idx from this CPU's cache
  * @idx: the class, from xpcpu_cache_class()
@@ -269,11 +289,9 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 	bool found = false;
 	u64 t0;
 
-	local_irq_save(flags);
-	t0 = xpcpu_irqsoff_begin();
-	if (!READ_ONCE(xpcpu_caches.on))
+	c = xpcpu_cache_enter(&flags, &t0);
+	if (!c)
 		goto out;
-	c = this_cpu_read(xpcpu_cache_pcp);
 	cls = &c->cls[idx];
 	WRITE_ONCE(c->used, true);
 	if (likely(cls->nr)) {
@@ -291,8 +309,7 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 	xpcpu_stat_alloc(size, is_atomic);
 	found = true;
 out:
-	xpcpu_irqsoff_end(t0);
-	local_irq_restore(flags);
+	xpcpu_cache_leave(flags, t0);
 	return found;
 }
 
@@ -372,11 +389,9 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp)
 	unsigned long flags;
 	u64 t0;
 
-	local_irq_save(flags);
-	t0 = xpcpu_irqsoff_begin();
-	if (!READ_ONCE(xpcpu_caches.on))
+	c = xpcpu_cache_enter(&flags, &t0);
+	if (!c)
 		goto out;
-	c = this_cpu_read(xpcpu_cache_pcp);
 	chunk = xpcpu_cache_lookup(c, addr);
 	if (!chunk) {
 		ret = -ENOENT;
@@ -405,8 +420,7 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp)
 	*base_addr = chunk->base_addr;
 	*offp = off;
 out:
-	xpcpu_irqsoff_end(t0);
-	local_irq_restore(flags);
+	xpcpu_cache_leave(flags, t0);
 	return ret;
 }
 
