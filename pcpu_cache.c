@@ -27,7 +27,9 @@
  * cached areas; a CPU going down has its cache drained, a shrinker gives
  * back what reclaim asks for (largest classes first, one IPI per CPU that
  * it empties), and turning the caches off (or unloading)
- * drains everything.
+ * drains everything.  The cap's setter and the shrinker are in
+ * pcpu_cache_shrink.c, over xpcpu_cache_shed_cpu() and
+ * xpcpu_cache_fit_all() here.
  *
  * Locking: a CPU's cache is touched only by that CPU with interrupts off
  * (hard interrupts also on PREEMPT_RT), by IPIs running on that CPU, or,
@@ -38,7 +40,6 @@
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/percpu.h>
-#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/workqueue.h>
@@ -85,7 +86,6 @@ struct xpcpu_caches {
 	struct mutex mutex;		/* on/off, reap, shrink, teardown */
 	enum cpuhp_state hp_state;	/* the CPU-dead callback */
 	struct delayed_work reap_work;	/* drains idle caches */
-	struct shrinker *shrinker;	/* drains under memory pressure */
 };
 
 static void xpcpu_cache_reap_workfn(struct work_struct *work);
@@ -151,11 +151,6 @@ static inline void xpcpu_stat_cache_refill(struct xpcpu_cache_class *cls)
 static inline void xpcpu_stat_cache_flush(struct xpcpu_cache_class *cls)
 {
 	WRITE_ONCE(cls->flushes, cls->flushes + 1);
-}
-
-static inline void xpcpu_stat_cache_shrink(void)
-{
-	atomic_long_inc(&xpcpu_cache_params.nr_shrinks);
 }
 
 /* Up to half a class, within what the byte budget leaves. */
@@ -252,6 +247,26 @@ static void xpcpu_cache_reap_arm(void)
 				   msecs_to_jiffies(XPCPU_CACHE_REAP_MS));
 }
 
+/*
+ * Open an interrupts-off section on this CPU (@flags, timed from @t0).
+ * Return: this CPU's caches, or NULL when they are off.
+ */
+static struct xpcpu_cache *xpcpu_cache_enter(unsigned long *flags, u64 *t0)
+{
+	local_irq_save(*flags);
+	*t0 = xpcpu_irqsoff_begin();
+	if (!READ_ONCE(xpcpu_caches.on))
+		return NULL;
+	return this_cpu_read(xpcpu_cache_pcp);
+}
+
+/* Close the section xpcpu_cache_enter() opened. */
+static void xpcpu_cache_leave(unsigned long flags, u64 t0)
+{
+	xpcpu_irqsoff_end(t0);
+	local_irq_restore(flags);
+}
+
 /**
  * xpcpu_cache_alloc() - an area of class @idx from this CPU's cache
  * @idx: the class, from xpcpu_cache_class()
@@ -274,11 +289,9 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 	bool found = false;
 	u64 t0;
 
-	local_irq_save(flags);
-	t0 = xpcpu_irqsoff_begin();
-	if (!READ_ONCE(xpcpu_caches.on))
+	c = xpcpu_cache_enter(&flags, &t0);
+	if (!c)
 		goto out;
-	c = this_cpu_read(xpcpu_cache_pcp);
 	cls = &c->cls[idx];
 	WRITE_ONCE(c->used, true);
 	if (likely(cls->nr)) {
@@ -296,8 +309,7 @@ bool xpcpu_cache_alloc(int idx, size_t size, bool is_atomic,
 	xpcpu_stat_alloc(size, is_atomic);
 	found = true;
 out:
-	xpcpu_irqsoff_end(t0);
-	local_irq_restore(flags);
+	xpcpu_cache_leave(flags, t0);
 	return found;
 }
 
@@ -377,11 +389,9 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp)
 	unsigned long flags;
 	u64 t0;
 
-	local_irq_save(flags);
-	t0 = xpcpu_irqsoff_begin();
-	if (!READ_ONCE(xpcpu_caches.on))
+	c = xpcpu_cache_enter(&flags, &t0);
+	if (!c)
 		goto out;
-	c = this_cpu_read(xpcpu_cache_pcp);
 	chunk = xpcpu_cache_lookup(c, addr);
 	if (!chunk) {
 		ret = -ENOENT;
@@ -410,8 +420,7 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp)
 	*base_addr = chunk->base_addr;
 	*offp = off;
 out:
-	xpcpu_irqsoff_end(t0);
-	local_irq_restore(flags);
+	xpcpu_cache_leave(flags, t0);
 	return ret;
 }
 
@@ -583,10 +592,20 @@ bool xpcpu_cache_enabled(void)
 	return READ_ONCE(xpcpu_caches.on);
 }
 
-static unsigned long xpcpu_shrink_count(struct shrinker *s,
-					struct shrink_control *sc)
+/* The cache mutex, for pcpu_cache_shrink.c.  Context: process context. */
+void xpcpu_cache_lock(void)
 {
-	return xpcpu_cache_nr_cached(NULL) ?: SHRINK_EMPTY;
+	mutex_lock(&xpcpu_caches.mutex);
+}
+
+bool xpcpu_cache_trylock(void)
+{
+	return mutex_trylock(&xpcpu_caches.mutex);
+}
+
+void xpcpu_cache_unlock(void)
+{
+	mutex_unlock(&xpcpu_caches.mutex);
 }
 
 /* What xpcpu_cache_shed_local() is asked for, and what it did. */
@@ -602,104 +621,28 @@ static void xpcpu_cache_shed_local(void *info)
 	req->done = xpcpu_cache_shed(this_cpu_read(xpcpu_cache_pcp), req->nr);
 }
 
-/*
- * Give back about @nr cached areas: CPU by CPU, one IPI to each CPU that
- * holds some, until @nr went back.  Context: process context, cache
- * mutex held.  Return: how many went back.
- */
-static unsigned long xpcpu_cache_shed_some(unsigned long nr)
-{
-	struct xpcpu_shed_req req;
-	unsigned long done = 0;
-	unsigned int cpu;
-
-	/*
-	 * No cpus_read_lock(): reclaim may run under the hotplug lock.  A
-	 * CPU that goes down meanwhile fails the IPI, and its teardown
-	 * drains its cache anyway.
-	 */
-	lockdep_assert_held(&xpcpu_caches.mutex);
-	for_each_online_cpu(cpu) {
-		if (done >= nr)
-			break;
-		/* A hint only: the IPI looks again on that CPU. */
-		if (!READ_ONCE(per_cpu(xpcpu_cache_pcp, cpu)->bytes))
-			continue;
-		req.nr = nr - done;
-		req.done = 0;
-		smp_call_function_single(cpu, xpcpu_cache_shed_local, &req, 1);
-		done += req.done;
-	}
-	return done;
-}
-
-static unsigned long xpcpu_shrink_scan(struct shrinker *s,
-				       struct shrink_control *sc)
-{
-	unsigned long freed = 0;
-
-	if (!mutex_trylock(&xpcpu_caches.mutex))
-		return SHRINK_STOP;
-	if (READ_ONCE(xpcpu_caches.on))
-		freed = xpcpu_cache_shed_some(sc->nr_to_scan);
-	mutex_unlock(&xpcpu_caches.mutex);
-	xpcpu_stat_cache_shrink();
-	return freed ?: SHRINK_STOP;
-}
-
-/* shrinker_alloc() came with SHRINKER_ALLOCATED (6.7). */
-#ifdef SHRINKER_ALLOCATED
-static int xpcpu_shrinker_register(void)
-{
-	xpcpu_caches.shrinker = shrinker_alloc(0, "xpcpu-cache");
-	if (!xpcpu_caches.shrinker)
-		return -ENOMEM;
-	xpcpu_caches.shrinker->count_objects = xpcpu_shrink_count;
-	xpcpu_caches.shrinker->scan_objects = xpcpu_shrink_scan;
-	shrinker_register(xpcpu_caches.shrinker);
-	return 0;
-}
-
-static void xpcpu_shrinker_unregister(void)
-{
-	shrinker_free(xpcpu_caches.shrinker);
-}
-#else
-static struct shrinker xpcpu_shrinker_s = {
-	.count_objects = xpcpu_shrink_count,
-	.scan_objects = xpcpu_shrink_scan,
-	.seeks = DEFAULT_SEEKS,
-};
-
-static int xpcpu_shrinker_register(void)
-{
-	xpcpu_caches.shrinker = &xpcpu_shrinker_s;
-	return register_shrinker(&xpcpu_shrinker_s, "xpcpu-cache");
-}
-
-static void xpcpu_shrinker_unregister(void)
-{
-	unregister_shrinker(&xpcpu_shrinker_s);
-}
-#endif
-
-#ifdef CONFIG_XPCPU_KUNIT_TEST
-/* For the KUnit suites only. */
 /**
- * xpcpu_cache_shrink() - what the shrinker does when asked for @nr areas
- * @nr: areas to give back (the shrinker's nr_to_scan)
+ * xpcpu_cache_shed_cpu() - give back up to @nr of @cpu's cached areas
+ * @cpu: an online CPU
+ * @nr: areas to give back
  *
- * Context: process context.
- * Return: the number of areas it released.
+ * The largest classes first, the oldest areas of each, by one IPI to
+ * @cpu; none when its cache holds nothing.
+ *
+ * Context: process context, cache mutex held.
+ * Return: how many went back.
  */
-unsigned long xpcpu_cache_shrink(unsigned long nr)
+unsigned long xpcpu_cache_shed_cpu(unsigned int cpu, unsigned long nr)
 {
-	struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nr_to_scan = nr };
-	unsigned long freed = xpcpu_shrink_scan(NULL, &sc);
+	struct xpcpu_shed_req req = { .nr = nr };
 
-	return freed == SHRINK_STOP ? 0 : freed;
+	lockdep_assert_held(&xpcpu_caches.mutex);
+	/* A hint only: the IPI looks again on that CPU. */
+	if (!READ_ONCE(per_cpu(xpcpu_cache_pcp, cpu)->bytes))
+		return 0;
+	smp_call_function_single(cpu, xpcpu_cache_shed_local, &req, 1);
+	return req.done;
 }
-#endif
 
 /* Bring this CPU's caches within the byte budget. */
 static void xpcpu_cache_fit_local(void *info)
@@ -714,28 +657,15 @@ static void xpcpu_cache_fit_local(void *info)
 }
 
 /**
- * xpcpu_cache_set_max_kb() - set the caches' memory cap (cache_kb)
- * @kb: KiB one CPU's caches may hold, counting every CPU's copy of the
- *	areas; at most XPCPU_CACHE_MAX_KB
+ * xpcpu_cache_fit_all() - bring every CPU's caches within the byte budget
  *
- * Lowering the cap gives back, now, what each CPU holds beyond it.
- *
- * Context: process context.
- * Return: 0, or -EINVAL when @kb is too large.
+ * Context: process context, cache mutex held.
  */
-int xpcpu_cache_set_max_kb(unsigned long kb)
+void xpcpu_cache_fit_all(void)
 {
-	unsigned long old;
-
-	if (kb > XPCPU_CACHE_MAX_KB)
-		return -EINVAL;
-	mutex_lock(&xpcpu_caches.mutex);
-	old = READ_ONCE(xpcpu_cache_params.max_kb);
-	WRITE_ONCE(xpcpu_cache_params.max_kb, kb);
-	if (kb < old && xpcpu_caches.ready && READ_ONCE(xpcpu_caches.on))
+	lockdep_assert_held(&xpcpu_caches.mutex);
+	if (xpcpu_caches.ready && READ_ONCE(xpcpu_caches.on))
 		on_each_cpu(xpcpu_cache_fit_local, NULL, 1);
-	mutex_unlock(&xpcpu_caches.mutex);
-	return 0;
 }
 
 static void xpcpu_cache_free_all(void)
@@ -783,9 +713,6 @@ int xpcpu_cache_init(unsigned int objs, bool on)
 	if (ret < 0)
 		goto err_free;
 	xpcpu_caches.hp_state = ret;
-	ret = xpcpu_shrinker_register();
-	if (ret)
-		goto err_remove_state;
 
 	mutex_lock(&xpcpu_caches.mutex);
 	xpcpu_caches.ready = true;
@@ -793,8 +720,6 @@ int xpcpu_cache_init(unsigned int objs, bool on)
 	mutex_unlock(&xpcpu_caches.mutex);
 	return 0;
 
-err_remove_state:
-	cpuhp_remove_state_nocalls(xpcpu_caches.hp_state);
 err_free:
 	xpcpu_cache_free_all();
 	return ret;
@@ -812,7 +737,6 @@ void xpcpu_cache_exit(void)
 	xpcpu_caches.ready = false;
 	mutex_unlock(&xpcpu_caches.mutex);
 	cancel_delayed_work_sync(&xpcpu_caches.reap_work);
-	xpcpu_shrinker_unregister();
 	cpuhp_remove_state_nocalls(xpcpu_caches.hp_state);
 	xpcpu_cache_free_all();
 }

@@ -60,6 +60,8 @@
  *   pcpu_debugfs.c      /sys/kernel/debug/xpcpu: read-only views
  *   (this file)         this header and the exported API; validates
  *                       requests, zeroes new areas, traces
+ *   pcpu_cache_shrink.c the caches' cap (cache_kb) and shrinker: how much
+ *                       to give back, and from which CPU
  *   pcpu_cache.c        per-CPU caches of small free areas in front of
  *                       the pool (struct xpcpu_caches)
  *   pcpu_modules.c      client modules' static variables (reserved area)
@@ -111,10 +113,11 @@
  *
  * Per-CPU caches (pcpu_cache.c): areas of up to XPCPU_CACHE_MAX_SIZE bytes
  * come in size classes, and each CPU keeps up to cache_objs free areas per
- * class, cache_kb KiB of memory in all (every unit's copy counted).  Allocation of a class pops one with
- * interrupts off and no lock; free finds the chunk in the index under RCU
- * and the area's size in bound_map without the lock (a live area's bits
- * do not change until it is freed), and pushes it.  A miss takes half a
+ * class, cache_kb KiB of memory in all (every unit's copy counted).
+ * Allocation of a class pops one with interrupts off and no lock; free
+ * finds the chunk in the index under RCU and the area's size in bound_map
+ * without the lock (a live area's bits do not change until it is freed),
+ * and pushes it.  A miss takes half a
  * class's worth from the pool, a full class gives half back, each under
  * one hold of the pool lock.  Caches hold areas that are allocated in
  * their chunk's bitmap; a chunk's cached_map marks them, and every free
@@ -124,7 +127,8 @@
  * PREEMPT_RT too -- by an IPI on that CPU, or by the hotplug teardown
  * once the CPU is dead; the pool lock nests inside.  The reap work drains
  * idle caches and, when some chunk holds nothing but cached areas, all of
- * them; a shrinker drains them under memory pressure.
+ * them; a shrinker drains them under memory pressure, and lowering
+ * cache_kb gives back the excess (both in pcpu_cache_shrink.c).
  *
  * Bounded work with interrupts off: a search of the slots tries at most
  * XPCPU_SCAN_BUDGET chunks that do not fit per hold of the pool lock, then

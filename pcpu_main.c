@@ -2,9 +2,9 @@
 /*
  * xpcpu.ko's init and exit, and its parameters.  Init builds the layout,
  * chooses the pointer mode and memory backend, creates the first chunk,
- * starts the pool, then the per-CPU caches, then debugfs; exit stops them
- * in the opposite order, releasing client modules' static areas before
- * the pool.  The design is in pcpu_core.c.
+ * starts the pool, then the per-CPU caches and their shrinker, then
+ * debugfs; exit stops them in the opposite order, releasing client
+ * modules' static areas before the pool.  The design is in pcpu_core.c.
  */
 #include <linux/cache.h>
 #include <linux/init.h>
@@ -154,6 +154,9 @@ static int __init xpcpu_init(void)
 	ret = xpcpu_cache_init(cache_objs, caches);
 	if (ret)
 		goto err_pool_exit;
+	ret = xpcpu_cache_shrink_init();
+	if (ret)
+		goto err_cache_exit;
 	xpcpu_debugfs_init();
 
 	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s pointers (%s backend, %lu KiB per chunk); caches %s\n",
@@ -163,6 +166,8 @@ static int __init xpcpu_init(void)
 		xpcpu_layout_span() >> 10, caches ? "on" : "off");
 	return 0;
 
+err_cache_exit:
+	xpcpu_cache_exit();
 err_pool_exit:
 	xpcpu_pool_exit();
 err_destroy_first:
@@ -178,6 +183,7 @@ static void __exit xpcpu_exit(void)
 	struct xpcpu_chunk *reserved = xpcpu_pool.reserved;
 
 	xpcpu_debugfs_exit();
+	xpcpu_cache_shrink_exit();
 	xpcpu_cache_exit();
 	xpcpu_modules_release_all();
 	xpcpu_pool_exit();

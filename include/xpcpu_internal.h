@@ -4,7 +4,8 @@
  * layout (alloc info), the chunk and its memory backend, the pool that
  * indexes the chunks, and the pointer encoding.  Nothing here is API for
  * other modules.  Dependencies run one way: main -> debugfs -> core ->
- * cache and modules -> pool and first_chunk -> index and chunk -> bitmap;
+ * cache_shrink -> cache and modules -> pool and first_chunk -> index and
+ * chunk -> bitmap;
  * debugfs reads the pool's and the caches' views (the pool's is in
  * include/xpcpu_view.h, which test modules get too).
  */
@@ -299,7 +300,6 @@ struct xpcpu_cache_params {
 	atomic_long_t nr_shrinks;	/* shrinker scans that drained */
 };
 
-
 /* pcpu_chunk.c: chunk lifetime through the backend, pointer encoding */
 extern unsigned long xpcpu_ptr_bias;
 extern const struct xpcpu_backend *xpcpu_backend;
@@ -329,10 +329,20 @@ int xpcpu_cache_free(void *addr, void **base_addr, int *offp);
 int xpcpu_cache_set_enabled(bool on);
 bool xpcpu_cache_enabled(void);
 void xpcpu_cache_drain_now(void);
-int xpcpu_cache_set_max_kb(unsigned long kb);
 unsigned long xpcpu_cache_nr_cached(unsigned long *bytes);
 int xpcpu_cache_class_stats(unsigned int cpu, int idx,
 			    struct xpcpu_cache_class_stats *st);
+/* ... and for pcpu_cache_shrink.c: the cache mutex, per-CPU give-back */
+void xpcpu_cache_lock(void);
+bool xpcpu_cache_trylock(void);
+void xpcpu_cache_unlock(void);
+unsigned long xpcpu_cache_shed_cpu(unsigned int cpu, unsigned long nr);
+void xpcpu_cache_fit_all(void);
+
+/* pcpu_cache_shrink.c: the caches' cap (cache_kb) and shrinker */
+int xpcpu_cache_shrink_init(void);
+void xpcpu_cache_shrink_exit(void);
+int xpcpu_cache_set_max_kb(unsigned long kb);
 
 /* pcpu_index.c: address -> chunk, under RCU */
 int xpcpu_index_add(struct xpcpu_index_root *root, struct xpcpu_chunk *chunk);

@@ -286,6 +286,20 @@ static int other_cpu_fn(void *data)
 	return 0;
 }
 
+/* Run @fn(@data) in a kthread bound to @cpu; it completes @done. */
+static void run_on_cpu(struct kunit *test, int cpu, int (*fn)(void *),
+		       void *data, struct completion *done, const char *name)
+{
+	struct task_struct *t;
+
+	init_completion(done);
+	t = kthread_create(fn, data, name);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(done, 5 * HZ), 0UL);
+}
+
 /* A CPU other than the current one, or -1. */
 static int other_online_cpu(void)
 {
@@ -300,7 +314,6 @@ static int other_online_cpu(void)
 static void xpcpu_test_cache_free_other_cpu(struct kunit *test)
 {
 	struct other_cpu oc;
-	struct task_struct *t;
 	int cpu = other_online_cpu();
 
 	if (cpu < 0)
@@ -308,13 +321,8 @@ static void xpcpu_test_cache_free_other_cpu(struct kunit *test)
 	xpcpu_cache_drain_now();
 	oc.p = __xpcpu_alloc(32, 32);
 	KUNIT_ASSERT_NOT_NULL(test, oc.p);
-	init_completion(&oc.done);
-	t = kthread_create(other_cpu_fn, &oc, "xpcpu_cache_other");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	wake_up_process(t);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&oc.done, 5 * HZ),
-			0UL);
+	run_on_cpu(test, cpu, other_cpu_fn, &oc, &oc.done,
+		   "xpcpu_cache_other");
 	/* The area went to the freeing CPU's cache. */
 	KUNIT_EXPECT_EQ(test, oc.after.nr, oc.before.nr + 1);
 	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
@@ -344,17 +352,11 @@ static void free_on_cpu(struct kunit *test, int cpu, int nr)
 {
 	struct cache_priv *priv = test->priv;
 	struct fill_cpu fc = { .nr = nr };
-	struct task_struct *t;
 
 	KUNIT_ASSERT_LE(test, nr, priv->nr_live);
 	fc.ptrs = priv->live + priv->nr_live - nr;
-	init_completion(&fc.done);
-	t = kthread_create(fill_cpu_fn, &fc, "xpcpu_cache_fill");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	kthread_bind(t, cpu);
-	wake_up_process(t);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&fc.done, 5 * HZ),
-			0UL);
+	run_on_cpu(test, cpu, fill_cpu_fn, &fc, &fc.done,
+		   "xpcpu_cache_fill");
 	priv->nr_live -= nr;
 }
 

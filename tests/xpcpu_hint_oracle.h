@@ -24,6 +24,26 @@
  */
 typedef bool (*xpcpu_hint_oracle_free_fn)(const void *ctx, int bit);
 
+/*
+ * The next run of free bits from bit @start + *@pos on, ending at @end
+ * (relative to @start) at the latest: its start goes to @rs and *@pos
+ * past its end.  Return: its length, 0 when no free bit is left.
+ */
+static inline XPCPU_HINT_ORACLE_ATTR int
+xpcpu_hint_oracle_run(xpcpu_hint_oracle_free_fn bit_free, const void *ctx,
+		      int start, int end, int *pos, int *rs)
+{
+	int i = *pos;
+
+	while (i < end && !bit_free(ctx, start + i))
+		i++;
+	*rs = i;
+	while (i < end && bit_free(ctx, start + i))
+		i++;
+	*pos = i;
+	return i - *rs;
+}
+
 /**
  * xpcpu_hint_oracle() - the hints of a range of bits, by brute force
  * @bit_free: reads one bit
@@ -42,56 +62,37 @@ static inline XPCPU_HINT_ORACLE_ATTR void
 xpcpu_hint_oracle(xpcpu_hint_oracle_free_fn bit_free, const void *ctx,
 		  int start, int nr_bits, struct xpcpu_block_md *md)
 {
-	int i, rs = -1;
+	int pos, rs, len;
 
 	memset(md, 0, sizeof(*md));
 	md->nr_bits = nr_bits;
 	md->first_free = nr_bits;
 
 	/* Pass 1: every free run; the longest, the edges, the first. */
-	for (i = 0; i <= nr_bits; i++) {
-		bool is_free = i < nr_bits && bit_free(ctx, start + i);
-		int len;
-
-		if (is_free) {
-			if (rs < 0)
-				rs = i;
-			continue;
-		}
-		if (rs < 0)
-			continue;
-		len = i - rs;
+	pos = 0;
+	while ((len = xpcpu_hint_oracle_run(bit_free, ctx, start, nr_bits,
+					    &pos, &rs))) {
 		if (md->first_free == nr_bits)
 			md->first_free = rs;
 		if (rs == 0)
 			md->left_free = len;
-		if (i == nr_bits)
+		if (rs + len == nr_bits)
 			md->right_free = len;
 		if (len > md->contig_hint) {
 			md->contig_hint = len;
 			md->contig_hint_start = rs;
 		}
-		rs = -1;
 	}
 
 	/* Pass 2: the runs before the contig hint; the last longest wins. */
-	rs = -1;
-	for (i = 0; i <= md->contig_hint_start; i++) {
-		bool is_free = i < md->contig_hint_start &&
-			       bit_free(ctx, start + i);
-
-		if (is_free) {
-			if (rs < 0)
-				rs = i;
-			continue;
-		}
-		if (rs < 0)
-			continue;
-		if (i - rs >= md->scan_hint) {
-			md->scan_hint = i - rs;
+	pos = 0;
+	while ((len = xpcpu_hint_oracle_run(bit_free, ctx, start,
+					    md->contig_hint_start, &pos,
+					    &rs))) {
+		if (len >= md->scan_hint) {
+			md->scan_hint = len;
 			md->scan_hint_start = rs;
 		}
-		rs = -1;
 	}
 }
 

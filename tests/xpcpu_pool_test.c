@@ -63,21 +63,32 @@ static void xpcpu_test_alloc_atomic_uses_spare_chunk(struct kunit *test)
 
 /* ---- new chunks and the balance work ---------------------------------- */
 
-static void xpcpu_test_alloc_new_chunk_when_exhausted(struct kunit *test)
+/*
+ * Fill @n new chunks with one largest area each, into @p: with no spare
+ * chunks (the case set none), each area makes a chunk.
+ */
+static void alloc_new_chunks(struct kunit *test, void __xpcpu **p, int n)
 {
-	void __xpcpu *p[3];
 	struct xpcpu_stats st0, st;
 	int i;
 
-	set_spare(test, 0);
 	xpcpu_get_stats(&st0);
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
+	for (i = 0; i < n; i++) {
 		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		xpcpu_get_stats(&st);
 		KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks + i + 1);
 		KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + i + 1);
 	}
+}
+
+static void xpcpu_test_alloc_new_chunk_when_exhausted(struct kunit *test)
+{
+	void __xpcpu *p[3];
+	int i;
+
+	set_spare(test, 0);
+	alloc_new_chunks(test, p, ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, check_slots(test), 0);
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		t_free(test, p[i]);
@@ -91,10 +102,7 @@ static void xpcpu_test_balance_releases_empty_chunks(struct kunit *test)
 
 	set_spare(test, 0);
 	xpcpu_get_stats(&st0);
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-	}
+	alloc_new_chunks(test, p, ARRAY_SIZE(p));
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		t_free(test, p[i]);
 	xpcpu_get_stats(&st);
@@ -123,10 +131,7 @@ static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 	set_spare(test, 0);
 	xpcpu_test_set_decay(test, decay_ms);
 	xpcpu_get_stats(&st0);
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-	}
+	alloc_new_chunks(test, p, ARRAY_SIZE(p));
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		t_free(test, p[i]);
 

@@ -53,25 +53,26 @@
 
 #include <xpcpu.h>
 
-static unsigned int seconds = 3;
-module_param(seconds, uint, 0444);
-MODULE_PARM_DESC(seconds, "How long the kthreads allocate (default 3)");
+/* A parameter: a static of that name, read-only in sysfs, with its text. */
+#define __param(type, name, init, msg)		\
+	static type name = init;		\
+	module_param(name, type, 0444);		\
+	MODULE_PARM_DESC(name, msg)
 
-static unsigned int period_us = 200;
-module_param(period_us, uint, 0444);
-MODULE_PARM_DESC(period_us, "Period of each CPU's hard-IRQ hrtimer in microseconds (default 200)");
+__param(uint, seconds, 3,
+	"How long the kthreads allocate (default 3)");
 
-static unsigned int watchdog_s = 10;
-module_param(watchdog_s, uint, 0444);
-MODULE_PARM_DESC(watchdog_s, "Panic when a CPU is stuck this long in a hard-IRQ or IRQs-off section; 0: no watchdog, every CPU runs the stress (default 10)");
+__param(uint, period_us, 200,
+	"Period of each CPU's hard-IRQ hrtimer in microseconds (default 200)");
 
-static unsigned int burst = 48;
-module_param(burst, uint, 0444);
-MODULE_PARM_DESC(burst, "Areas of 2 KiB a thread allocates in a row under its raw spinlock now and then, to run the chunks out of room (default 48)");
+__param(uint, watchdog_s, 10,
+	"Panic when a CPU is stuck this long in a hard-IRQ or IRQs-off section; 0: no watchdog, every CPU runs the stress (default 10)");
 
-static unsigned int max_size = 512;
-module_param(max_size, uint, 0444);
-MODULE_PARM_DESC(max_size, "Largest allocation in bytes (default 512; up to 256 is served by the per-CPU caches)");
+__param(uint, burst, 48,
+	"Areas of 2 KiB a thread allocates in a row under its raw spinlock now and then, to run the chunks out of room (default 48)");
+
+__param(uint, max_size, 512,
+	"Largest allocation in bytes (default 512; up to 256 is served by the per-CPU caches)");
 
 #define RT_RING		128	/* areas in flight to one CPU's timer */
 #define RT_BURST_EVERY	128	/* thread iterations between bursts */
