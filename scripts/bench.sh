@@ -26,7 +26,8 @@
 #        (default: full 6.1; PARAMs go to xpcpu_bench.ko, see modinfo)
 # Env:   VM_NODES=2|1 (one node: genuine per-CPU pointers),
 #        ICOUNT=1 (QEMU -icount shift=0,sleep=off: virtual time counts
-#        instructions, one TCG thread; the concurrent rows are left out),
+#        instructions, one TCG thread, one CPU online of 4 possible; the
+#        concurrent rows are left out),
 #        BENCH_MAXCPUS (default 64; 0: no second guest),
 #        VM_TIMEOUT (default 3600 s), XPCPU_REV (see scripts/vm.sh)
 set -euo pipefail
@@ -139,8 +140,9 @@ bench_params=$(sed -n 's/^XPCPU-REPORT bench: mode .*, params: //p' <<<"$markers
 [ "$bench_params" != "(defaults)" ] || bench_params="module defaults"
 threads=$(cat "$vmout/qemu-threads" 2>/dev/null || echo "?")
 tcg=$([ "$icount" = 1 ] && echo "TCG -icount shift=0,sleep=off (virtual time = instructions)" || echo "TCG (emulated, multi-threaded)")
-meta="guest kernel $guest_kernel; $qemu_ver, $tcg, -smp 4 on $nodes NUMA node(s), ${pointers:-unknown} pointers, $threads QEMU threads; host ${host_cpu:-unknown}, $(nproc) cores, load $load0 at the start, $load1 at the end; xpcpu $rev; $mode run ($bench_params), $(($(date +%s) - t0)) s, $(date -u +%Y-%m-%d)"
-title="xpcpu vs alloc_percpu() on $kver (QEMU $([ "$icount" = 1 ] && echo "TCG icount" || echo TCG), 4 CPUs, $nodes node(s), ${pointers:-?} pointers)"
+cpus=$([ "$icount" = 1 ] && echo "-smp 1,maxcpus=4 (1 CPU online, 4 possible)" || echo "-smp 4")
+meta="guest kernel $guest_kernel; $qemu_ver, $tcg, $cpus on $nodes NUMA node(s), ${pointers:-unknown} pointers, $threads QEMU threads; host ${host_cpu:-unknown}, $(nproc) cores, load $load0 at the start, $load1 at the end; xpcpu $rev; $mode run ($bench_params), $(($(date +%s) - t0)) s, $(date -u +%Y-%m-%d)"
+title="xpcpu vs alloc_percpu() on $kver (QEMU $([ "$icount" = 1 ] && echo "TCG icount, 1 of 4 CPUs online" || echo "TCG, 4 CPUs"), $nodes node(s), ${pointers:-?} pointers)"
 
 echo
 echo "xpcpu_bench on $kver ($mode): ratio > 1.0 means xpcpu is better"
