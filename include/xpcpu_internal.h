@@ -542,11 +542,13 @@ extern struct xpcpu_irqsoff_stats xpcpu_irqsoff;
  */
 static inline u64 xpcpu_irqsoff_begin(void)
 {
+	/* The clock's latch race, by design (above). */
 	return data_race(ktime_get_mono_fast_ns());
 }
 
 static inline void xpcpu_irqsoff_end(u64 t0)
 {
+	/* The clock's latch race, by design (above). */
 	u64 ns = data_race(ktime_get_mono_fast_ns()) - t0;
 	u64 old = READ_ONCE(xpcpu_irqsoff.max_ns);
 
