@@ -657,7 +657,7 @@ const struct xb_test xpcpu_bench_tests[] = {
 	    { "batch-free-cold", "ns/free" },
 	    { "batch-pages-cold", "pages", false, true } } },
 	{ "scale-live", xpcpu_bench_scale_live, xb_live_steps,
-	  ARRAY_SIZE(xb_live_steps), NULL, XB_TWO, false, false,
+	  ARRAY_SIZE(xb_live_steps), NULL, XB_ALL, false, false,
 	  { { "scale-pair", "ns/pair" }, { "scale-alloc", "ns/alloc" },
 	    { "scale-pages", "pages/MiB" } },
 	  "live", xpcpu_bench_scale_finish },

@@ -211,12 +211,14 @@ def markdown(path, meta, rows, srows, srows64, scaling):
         if not live:
             continue
         L += [f"{title}:", "",
-              "| figure | live | possible CPUs | xpcpu | kernel | ratio | "
-              "95% CI | xpcpu chunks | xpcpu pages | kernel pages |",
-              "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
+              "| figure | live | possible CPUs | xpcpu | xpcpu, caches off | "
+              "kernel | ratio | 95% CI | xpcpu chunks | xpcpu pages | "
+              "kernel pages |",
+              "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
         for d in live:
             L.append(f"| {d['test']} ({d['unit']}) | {d['step']} | "
-                     f"{d['possible']} | {d['xpcpu']} | {d['kernel']} | "
+                     f"{d['possible']} | {d['xpcpu']} | {d.get('nocache', '-')} | "
+                     f"{d['kernel']} | "
                      f"**{d['ratio']}** | {ci(d)} | {d['xpcpu_chunks']} | "
                      f"{d['xpcpu_pages']} | {d['kernel_pages']} |")
         L.append("")
