@@ -29,8 +29,10 @@
  * complete client; README.md "Using xpcpu from a module" has the Kbuild
  * lines.
  *
- * Limits: 1 byte to XPCPU_MAX_ALLOC_SIZE per CPU, rounded up to
- * XPCPU_MIN_ALLOC_SIZE; alignment a power of two up to PAGE_SIZE.  Static
+ * Limits: 1 byte to XPCPU_MAX_ALLOC_SIZE per CPU (32 KiB when xpcpu
+ * takes its chunks from the kernel's per-CPU allocator, the kpcpu backend:
+ * xpcpu_max_alloc_size() tells), rounded up to XPCPU_MIN_ALLOC_SIZE;
+ * alignment a power of two up to PAGE_SIZE.  Static
  * variables keep alignments up to SMP_CACHE_BYTES and share the reserved
  * area (xpcpu.ko's reserved_size parameter, 8 KiB by default) with every
  * other client.
@@ -62,7 +64,10 @@
  */
 #define XPCPU_VERSION		"0.4.0"
 
-/* Largest object xpcpu_alloc() serves, per CPU. */
+/*
+ * Largest object xpcpu_alloc() serves, per CPU, in any mode; the kpcpu
+ * backend serves less (xpcpu_max_alloc_size()).
+ */
 #define XPCPU_MAX_ALLOC_SIZE	(64 << 10)
 /* Smallest unit of allocation; sizes are rounded up to a multiple. */
 #define XPCPU_MIN_ALLOC_SIZE	4
@@ -74,13 +79,27 @@
  *
  * Context: any context.
  * Return: true for a size of 1 to XPCPU_MAX_ALLOC_SIZE bytes and an
- * alignment that is a power of two up to PAGE_SIZE.
+ * alignment that is a power of two up to PAGE_SIZE (a size above
+ * xpcpu_max_alloc_size() still fails).
  */
 static inline bool xpcpu_request_ok(size_t size, size_t align)
 {
 	return size && size <= XPCPU_MAX_ALLOC_SIZE &&
 	       is_power_of_2(align) && align <= PAGE_SIZE;
 }
+
+/**
+ * xpcpu_max_alloc_size() - the largest area xpcpu serves as loaded
+ *
+ * XPCPU_MAX_ALLOC_SIZE, or XPCPU_KPCPU_UNIT_SIZE (32 KiB) when the
+ * chunks come from the kernel's per-CPU allocator (the kpcpu backend,
+ * chosen where the kernel's per-CPU offsets span too far for one vmap()).
+ * Larger requests fail with a rate-limited warning, as bad sizes do.
+ *
+ * Context: any context.
+ * Return: bytes per CPU.
+ */
+size_t xpcpu_max_alloc_size(void);
 
 /**
  * __xpcpu_alloc() - allocate zeroed per-CPU memory, may sleep

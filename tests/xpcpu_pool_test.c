@@ -27,7 +27,7 @@ static void xpcpu_test_alloc_atomic_never_creates_chunk(struct kunit *test)
 	set_spare(test, 0);
 	xpcpu_get_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 0ULL);
-	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_NOWAIT);
+	p = t_alloc(test, xpcpu_max_alloc_size(), PAGE_SIZE, GFP_NOWAIT);
 	KUNIT_EXPECT_PTR_EQ(test, p, NULL);
 	xpcpu_pool_balance(true);
 	xpcpu_get_stats(&st1);
@@ -46,9 +46,9 @@ static void xpcpu_test_alloc_atomic_uses_spare_chunk(struct kunit *test)
 	set_spare(test, 1);
 	xpcpu_get_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 1ULL);
-	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_ATOMIC);
+	p = t_alloc(test, xpcpu_max_alloc_size(), PAGE_SIZE, GFP_ATOMIC);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_zero(p, XPCPU_MAX_ALLOC_SIZE));
+	KUNIT_EXPECT_TRUE(test, all_zero(p, xpcpu_max_alloc_size()));
 	/* The balance work replaces the spare that was used. */
 	xpcpu_pool_balance(true);
 	xpcpu_get_stats(&st1);
@@ -72,7 +72,7 @@ static void xpcpu_test_alloc_new_chunk_when_exhausted(struct kunit *test)
 	set_spare(test, 0);
 	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+		p[i] = t_alloc(test, xpcpu_max_alloc_size(), 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		xpcpu_get_stats(&st);
 		KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks + i + 1);
@@ -92,7 +92,7 @@ static void xpcpu_test_balance_releases_empty_chunks(struct kunit *test)
 	set_spare(test, 0);
 	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+		p[i] = t_alloc(test, xpcpu_max_alloc_size(), 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(p); i++)
@@ -124,7 +124,7 @@ static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 	xpcpu_test_set_decay(test, decay_ms);
 	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+		p[i] = t_alloc(test, xpcpu_max_alloc_size(), 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(p); i++)
@@ -135,7 +135,7 @@ static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, (u64)ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, st.nr_destroyed, st0.nr_destroyed);
-	p[0] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+	p[0] = t_alloc(test, xpcpu_max_alloc_size(), 4, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p[0]);
 	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + ARRAY_SIZE(p));

@@ -62,7 +62,13 @@ for caches in Y N; do
 	reuse 1 256 256 4
 	reuse 1 1024 4 8
 	reuse 1 4096 4096 2
-	reuse 1 40000 64 1
+	# Beyond the kernel's 32 KiB where xpcpu serves it, else (the kpcpu
+	# backend, a 32 KiB chunk that a whole area would leave empty) less.
+	if [ "$(stat_get largest_alloc)" -ge 40000 ]; then
+		reuse 1 40000 64 1
+	else
+		reuse 1 20000 64 1
+	fi
 	mixed 2
 done
 xpcpu_param caches Y
