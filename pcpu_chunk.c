@@ -477,21 +477,6 @@ unsigned long xpcpu_layout_hole_bytes(void)
 }
 
 /**
- * xpcpu_max_alloc_size() - the largest area xpcpu serves in this mode
- *
- * XPCPU_MAX_ALLOC_SIZE, or less when the backend's chunks are smaller
- * (the kpcpu backend: XPCPU_KPCPU_UNIT_SIZE).
- *
- * Context: any context, once xpcpu is loaded.
- * Return: bytes per CPU.
- */
-size_t xpcpu_max_alloc_size(void)
-{
-	return min_t(size_t, XPCPU_MAX_ALLOC_SIZE, xpcpu_ai->unit_size);
-}
-EXPORT_SYMBOL_GPL(xpcpu_max_alloc_size);
-
-/**
  * xpcpu_chunk_alloc_meta() - allocate a chunk's struct and bitmaps
  * @nr_pages: pages per unit
  * @lock: the lock its users hold around changes of its map

@@ -347,7 +347,7 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 	int idx;
 
 	if (unlikely(!xpcpu_request_ok(size, align) ||
-		     size > xpcpu_ai->unit_size)) {
+		     size > xpcpu_max_alloc_size())) {
 		pr_warn_ratelimited("illegal allocation: size %zu align %zu from %pS\n",
 				    size, align, (void *)caller);
 		trace_xpcpu_alloc_fail(false, is_atomic, size, align);
@@ -373,11 +373,28 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 }
 
 /**
+ * xpcpu_max_alloc_size() - the largest area xpcpu serves in this mode
+ *
+ * XPCPU_MAX_ALLOC_SIZE, or less when the backend's chunks are smaller
+ * (the kpcpu backend: XPCPU_KPCPU_UNIT_SIZE).
+ *
+ * Context: any context, once xpcpu is loaded.
+ * Return: bytes per CPU.
+ */
+size_t xpcpu_max_alloc_size(void)
+{
+	return min_t(size_t, XPCPU_MAX_ALLOC_SIZE, xpcpu_ai->unit_size);
+}
+EXPORT_SYMBOL_GPL(xpcpu_max_alloc_size);
+
+/**
  * __xpcpu_alloc_gfp() - allocate zeroed per-CPU memory
  * @size: bytes per CPU, 1 to XPCPU_MAX_ALLOC_SIZE (rounded up to 4)
  * @align: alignment, a power of two up to PAGE_SIZE (below 4 means 4)
  * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM (GFP_NOWAIT,
- *	 GFP_ATOMIC) the call never sleeps and only existing chunks serve it
+ *	 GFP_ATOMIC) the call never sleeps and only existing chunks serve it;
+ *	 with the kpcpu backend so are requests narrower than GFP_KERNEL
+ *	 (GFP_NOFS, GFP_NOIO, or in such a scope), which may sleep
  *
  * Every possible CPU's copy is zeroed (an area never handed out before
  * is zero already: chunks are populated with zeroed pages).  A bad @size

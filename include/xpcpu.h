@@ -123,7 +123,10 @@ void __xpcpu *__xpcpu_alloc(size_t size, size_t align);
  *	XPCPU_MIN_ALLOC_SIZE)
  * @align: alignment in bytes, a power of two up to PAGE_SIZE
  * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM (GFP_NOWAIT,
- *	GFP_ATOMIC) the call never sleeps and only existing chunks serve it
+ *	GFP_ATOMIC) the call never sleeps and only existing chunks serve it;
+ *	where chunks come from the kernel's per-CPU allocator (the kpcpu
+ *	backend) so are requests narrower than GFP_KERNEL (GFP_NOFS, GFP_NOIO,
+ *	or in such a scope): they would wait for its pcpu_alloc_mutex
  *
  * As __xpcpu_alloc().  xpcpu_alloc_gfp() is the typed form.
  *
