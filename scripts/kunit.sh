@@ -27,8 +27,9 @@
 #        KUNIT_BUILD_DIR: kernel build dir (default:
 #          cache/kunit-<ver>-<hash of .kunitconfig>)
 #        KUNIT_NODES=2|1: NUMA nodes of the QEMU guest (default 2: xpcpu
-#          uses offset pointers; 1: genuine per-CPU pointers); the same
-#          build serves both
+#          takes its chunks from the kernel's per-CPU allocator, the kpcpu
+#          backend; 1: one vmap() at the kernel's offsets, the percpu
+#          backend; genuine pointers both); the same build serves both
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED SKIPPED" is written there.
 #        KUNIT_KCSAN=1: the KCSAN kernel (tests/.kunitconfig.kcsan; 6.1
@@ -63,7 +64,7 @@ out=$XPCPU_OUT/kunit-$ver
 tag=""
 case $nodes in
 2)
-	# Two nodes 1 GiB apart: xpcpu falls back to offset pointers.
+	# Two nodes 1 GiB apart: too wide for one vmap(), the kpcpu backend.
 	qemu_args='-smp 4,sockets=2,cores=2 -m 2048'
 	qemu_args+=' -object memory-backend-ram,id=m0,size=1024M'
 	qemu_args+=' -object memory-backend-ram,id=m1,size=1024M'
@@ -71,7 +72,7 @@ case $nodes in
 	qemu_args+=' -numa node,nodeid=1,cpus=2-3,memdev=m1'
 	;;
 1)
-	# One node: compact per-CPU offsets, genuine per-CPU pointers.
+	# One node: compact per-CPU offsets, the percpu backend.
 	qemu_args='-smp 4 -m 2048'
 	out+=-1node
 	;;

@@ -30,7 +30,7 @@
 #        TEST_PREEMPT_FULL  kernels to run again with preempt=full (default
 #                     "6.1"; needs PREEMPT_DYNAMIC; "" for none)
 #        TEST_ONE_NODE  kernels to run again on one NUMA node, where xpcpu
-#                     uses genuine per-CPU pointers (default "6.1")
+#                     takes the percpu backend, not kpcpu (default "6.1")
 #        TEST_PKG_KVERS  kernels of the packaging checks (default "6.1 6.12")
 #        KUNIT_KVERS  KUnit trees (default "6.1 6.12"; 6.12 optional; 6.1
 #                     runs on two NUMA nodes and again on one)
