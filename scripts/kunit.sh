@@ -32,6 +32,9 @@
 #          backend; genuine pointers both); the same build serves both
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED SKIPPED" is written there.
+#        KUNIT_POINTERS=offset|...: boot with xpcpu.pointers=<it> (e.g.
+#          offset: the vmap backend and offset pointers, which neither
+#          topology picks by itself); output in out/kunit-<ver>-<it>/
 #        KUNIT_KCSAN=1: the KCSAN kernel (tests/.kunitconfig.kcsan; 6.1
 #          only), running the suites of KUNIT_KCSAN_FILTER (a kunit.py
 #          glob, default 'xpcpu_[ckps]*': xpcpu_cache, xpcpu_chunk,
@@ -78,6 +81,15 @@ case $nodes in
 	;;
 *) die "KUNIT_NODES=$nodes: 1 or 2" ;;
 esac
+pointers=${KUNIT_POINTERS:-}
+case $pointers in
+'') ;;
+auto | offset | genuine | span | kpcpu)
+	out+=-$pointers
+	tag+=" pointers=$pointers"
+	;;
+*) die "KUNIT_POINTERS=$pointers: auto, offset, genuine, span or kpcpu" ;;
+esac
 case $kcsan in
 0) ;;
 1)
@@ -85,7 +97,7 @@ case $kcsan in
 	kunitconfig=$XPCPU_ROOT/tests/.kunitconfig.kcsan
 	filter=${filter:-${KUNIT_KCSAN_FILTER:-xpcpu_[ckps]*}}
 	out+=-kcsan
-	tag=" kcsan"
+	tag+=" kcsan"
 	;;
 *) die "KUNIT_KCSAN=$kcsan: 0 or 1" ;;
 esac
@@ -160,6 +172,7 @@ args=(run --arch=x86_64 "--kunitconfig=$kunitconfig" "--build_dir=$build_dir"
 	"--jobs=$jobs" "--timeout=$timeout" "--qemu_args=$qemu_args"
 	"--json=$out/results.json")
 [ -z "$filter" ] || args+=("$filter")
+[ -z "$pointers" ] || args+=("--kernel_args=xpcpu.pointers=$pointers")
 if [ "$kcsan" = 1 ]; then
 	read -r -a kargs <<<"${KUNIT_KCSAN_ARGS:-}"
 	for a in ${kargs[@]+"${kargs[@]}"}; do args+=("--kernel_args=$a"); done
