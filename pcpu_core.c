@@ -59,7 +59,8 @@
  * With the percpu and kpcpu backends the bias is __per_cpu_offset of unit
  * 0's CPU, so xpcpu_unit_off is __per_cpu_offset itself and a pointer is
  * a genuine __percpu one (static key xpcpu_genuine_ptrs): this_cpu_*()
- * work on it, one %gs-relative instruction.  pointers=auto picks percpu
+ * work on it, one %gs-relative instruction, and xpcpu_ptr() reads the
+ * __per_cpu_offset array rather than every CPU's xpcpu_unit_off.  pointers=auto picks percpu
  * where its span fits, else kpcpu if static + reserved leave a page of the
  * 32 KiB unit, else vmap; the kpcpu backend's largest allocation is its
  * unit (xpcpu_max_alloc_size()).

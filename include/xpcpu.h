@@ -271,8 +271,32 @@ void xpcpu_trim(void);
 					   __alignof__(type), gfp))
 
 /*
+ * Genuine per-CPU pointers: when xpcpu_genuine_ptrs is on (chosen at load,
+ * see xpcpu.ko's "pointers" parameter), ptr + __per_cpu_offset[cpu] is
+ * cpu's copy, as for the kernel's own __percpu pointers, so the kernel's
+ * this_cpu_*() operations work on xpcpu areas: one %gs-relative
+ * instruction, no preemption toggle.  Otherwise the xpcpu_this_cpu_*()
+ * operations below work on this CPU's copy with preemption off.
+ */
+DECLARE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
+
+/**
+ * xpcpu_genuine_pointers() - are xpcpu pointers genuine per-CPU pointers?
+ *
+ * Context: any context.
+ * Return: true when per_cpu_ptr(), this_cpu_*() and raw_cpu_*() work on
+ * xpcpu_as_percpu() of any xpcpu pointer.
+ */
+static inline bool xpcpu_genuine_pointers(void)
+{
+	return static_branch_likely(&xpcpu_genuine_ptrs);
+}
+
+/*
  * xpcpu_unit_off is each CPU's distance from unit 0 of any chunk: the same
  * in every chunk.  Reading it for the running CPU is one %gs-relative load.
+ * With genuine pointers it equals __per_cpu_offset[cpu], which xpcpu_ptr()
+ * reads instead: one array, not a per-CPU variable in every CPU's unit.
  */
 DECLARE_PER_CPU(unsigned long, xpcpu_unit_off);
 
@@ -305,7 +329,9 @@ do {									\
 #define xpcpu_ptr(ptr, cpu)						\
 ({									\
 	__xpcpu_verify_ptr(ptr);					\
-	__xpcpu_strip(ptr, per_cpu(xpcpu_unit_off, cpu));		\
+	__xpcpu_strip(ptr, xpcpu_genuine_pointers() ?			\
+		      per_cpu_offset(cpu) :				\
+		      per_cpu(xpcpu_unit_off, cpu));			\
 })
 
 /**
@@ -352,28 +378,6 @@ do {									\
 	__xpcpu_verify_ptr(ptr);					\
 	preempt_enable();						\
 } while (0)
-
-/*
- * Genuine per-CPU pointers: when xpcpu_genuine_ptrs is on (chosen at load,
- * see xpcpu.ko's "pointers" parameter), ptr + __per_cpu_offset[cpu] is
- * cpu's copy, as for the kernel's own __percpu pointers, so the kernel's
- * this_cpu_*() operations work on xpcpu areas: one %gs-relative
- * instruction, no preemption toggle.  Otherwise the xpcpu_this_cpu_*()
- * operations below work on this CPU's copy with preemption off.
- */
-DECLARE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
-
-/**
- * xpcpu_genuine_pointers() - are xpcpu pointers genuine per-CPU pointers?
- *
- * Context: any context.
- * Return: true when per_cpu_ptr(), this_cpu_*() and raw_cpu_*() work on
- * xpcpu_as_percpu() of any xpcpu pointer.
- */
-static inline bool xpcpu_genuine_pointers(void)
-{
-	return static_branch_likely(&xpcpu_genuine_ptrs);
-}
 
 /**
  * xpcpu_as_percpu() - an xpcpu pointer as the kernel's __percpu pointer
