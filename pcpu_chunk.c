@@ -282,8 +282,8 @@ static const struct xpcpu_backend xpcpu_percpu_backend = {
  * __per_cpu_offset[c] from the area's __percpu address and the unit
  * offsets and bias are the percpu backend's.  The kernel populates the
  * area's pages on its CPUs' nodes and zeroes every possible CPU's copy;
- * the mapping and its page tables are the kernel's chunks', which
- * address space is spread over however far apart the groups are.  The
+ * the mapping and its page tables are those of the kernel's chunks,
+ * whose address space spans however far apart the groups are.  The
  * call takes the kernel's pcpu_alloc_mutex: from xpcpu_pool_grow(), in
  * NOIO scope, so the kernel narrows the request (current_gfp_context())
  * and populates without I/O or FS reclaim, as it does for its own GFP_NOIO
