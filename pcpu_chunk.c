@@ -4,11 +4,15 @@
  * them.  A backend (struct xpcpu_backend, after mm/percpu-vm.c and
  * mm/percpu-km.c) decides where each CPU's unit sits relative to unit 0
  * and gives a chunk its pages and mapping; the pointer encoding follows
- * from the unit offsets it chooses.  Both backends map node-local pages
+ * from the unit offsets it chooses.  Two backends map node-local pages
  * for every possible CPU's unit with one vmap() per chunk: the vmap
  * backend unit after unit, the percpu backend at the kernel's own per-CPU
- * offsets (genuine per-CPU pointers).  xpcpu_layout_init() picks the
- * backend at load and fills in each CPU's xpcpu_unit_off.
+ * offsets (genuine per-CPU pointers).  The kpcpu backend takes each chunk
+ * whole from the kernel's own per-CPU allocator, __alloc_percpu_gfp() of
+ * one unit, so its units sit at the kernel's offsets on any layout
+ * (genuine pointers) at the cost of units of at most 32 KiB.
+ * xpcpu_layout_init() picks the backend at load and fills in each CPU's
+ * xpcpu_unit_off.
  */
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
@@ -270,17 +274,86 @@ static const struct xpcpu_backend xpcpu_percpu_backend = {
 	.depopulate = xpcpu_percpu_depopulate,
 };
 
+/*
+ * The kpcpu backend: genuine per-CPU pointers on any layout.  A chunk is
+ * one area of the kernel's per-CPU allocator, __alloc_percpu_gfp() of
+ * ai->unit_size (at most XPCPU_KPCPU_UNIT_SIZE, the kernel's largest
+ * allocation) at page alignment, so CPU c's unit is at the kernel's
+ * __per_cpu_offset[c] from the area's __percpu address and the unit
+ * offsets and bias are the percpu backend's.  The kernel populates the
+ * area's pages on its CPUs' nodes and zeroes every possible CPU's copy;
+ * the mapping and its page tables are those of the kernel's chunks,
+ * whose address space spans however far apart the groups are.  The
+ * call takes the kernel's pcpu_alloc_mutex: from xpcpu_pool_grow(), in
+ * NOIO scope, so the kernel narrows the request (current_gfp_context())
+ * and populates without I/O or FS reclaim, as it does for its own GFP_NOIO
+ * callers; at module init, GFP_KERNEL.  chunk->pages stays NULL: the
+ * kernel owns the pages.
+ */
+static int xpcpu_kpcpu_populate(struct xpcpu_chunk *chunk,
+				const struct xpcpu_alloc_info *ai, gfp_t gfp)
+{
+	long nr = (long)ai->nr_units * chunk->nr_pages;
+	void __percpu *area;
+	long i;
+
+	if (WARN_ON_ONCE(ai->unit_size > XPCPU_KPCPU_UNIT_SIZE))
+		return -EINVAL;
+	for (i = 0; i < nr; i++)
+		if (xpcpu_should_fail(XPCPU_FAIL_PAGES))
+			return -ENOMEM;
+	if (xpcpu_should_fail(XPCPU_FAIL_VMAP))
+		return -ENOMEM;
+	area = __alloc_percpu_gfp(ai->unit_size, PAGE_SIZE, gfp | __GFP_NOWARN);
+	if (!area)
+		return -ENOMEM;
+	chunk->base_addr = per_cpu_ptr(area, ai->unit_cpu[0]);
+	atomic_long_add(nr, &xpcpu_nr_pages);
+	return 0;
+}
+
+static void xpcpu_kpcpu_depopulate(struct xpcpu_chunk *chunk,
+				   const struct xpcpu_alloc_info *ai)
+{
+	/* base_addr is unit 0's copy: back to the kernel's pointer. */
+	void __percpu *area = (void __percpu __force *)
+		((unsigned long)chunk->base_addr -
+		 per_cpu_offset(ai->unit_cpu[0]));
+
+	free_percpu(area);
+	atomic_long_sub((long)ai->nr_units * chunk->nr_pages, &xpcpu_nr_pages);
+	chunk->base_addr = NULL;
+}
+
+/*
+ * Another holder of pcpu_alloc_mutex may be a GFP_KERNEL caller of the
+ * kernel's allocator, reclaiming through the FS and I/O: a GFP_NOFS or
+ * GFP_NOIO request must not wait for it, directly or through grow_mutex,
+ * so only full GFP_KERNEL requests create chunks (full_gfp_grows, checked
+ * by xpcpu_pool_alloc()); the others are served by existing and spare
+ * chunks, as non-blocking ones are.
+ */
+static const struct xpcpu_backend xpcpu_kpcpu_backend = {
+	.name = "kpcpu",
+	.genuine = true,
+	.full_gfp_grows = true,
+	.unit_offset = xpcpu_percpu_unit_offset,
+	.ptr_bias = xpcpu_percpu_ptr_bias,
+	.populate = xpcpu_kpcpu_populate,
+	.depopulate = xpcpu_kpcpu_depopulate,
+};
+
 #ifdef CONFIG_XPCPU_KUNIT_TEST
 /* For the KUnit suites only. */
 /**
  * xpcpu_chunk_hole_page() - the page a percpu-backend chunk maps in holes
  * @chunk: a populated chunk
  *
- * Return: the page, or NULL for a vmap-backend chunk.
+ * Return: the page, or NULL for a chunk of another backend.
  */
 struct page *xpcpu_chunk_hole_page(const struct xpcpu_chunk *chunk)
 {
-	if (!xpcpu_backend->genuine || !chunk->pages)
+	if (xpcpu_backend != &xpcpu_percpu_backend || !chunk->pages)
 		return NULL;
 	return chunk->pages[xpcpu_ai->nr_units * chunk->nr_pages];
 }
@@ -329,8 +402,10 @@ out:
 /**
  * xpcpu_layout_init() - choose the backend, place every CPU's unit
  * @ai: the layout
- * @genuine: use the percpu backend (genuine per-CPU pointers); the caller
- *	checked with xpcpu_percpu_span() that it can
+ * @mode: XPCPU_MODE_OFFSET (the vmap backend), XPCPU_MODE_SPAN (the
+ *	percpu backend; the caller checked with xpcpu_percpu_span() that it
+ *	can) or XPCPU_MODE_KPCPU (the kpcpu backend; @ai's units are at most
+ *	XPCPU_KPCPU_UNIT_SIZE, see xpcpu_alloc_info_fit_kpcpu())
  *
  * Sets xpcpu_backend, xpcpu_ptr_bias, @ai's unit offsets and each
  * possible CPU's xpcpu_unit_off, so that xpcpu_ptr(ptr, cpu) = ptr +
@@ -339,13 +414,18 @@ out:
  *
  * Context: module init, before the first chunk exists.
  */
-void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine)
+void xpcpu_layout_init(struct xpcpu_alloc_info *ai, enum xpcpu_mode mode)
 {
+	static const struct xpcpu_backend *const backends[] = {
+		[XPCPU_MODE_OFFSET] = &xpcpu_vmap_backend,
+		[XPCPU_MODE_SPAN] = &xpcpu_percpu_backend,
+		[XPCPU_MODE_KPCPU] = &xpcpu_kpcpu_backend,
+	};
 	unsigned int cpu;
 	int unit;
 
-	xpcpu_backend = genuine ? &xpcpu_percpu_backend : &xpcpu_vmap_backend;
-	if (genuine) {
+	xpcpu_backend = backends[mode];
+	if (mode == XPCPU_MODE_SPAN) {
 		xpcpu_span.min_off = ULONG_MAX;
 		for_each_possible_cpu(cpu)
 			xpcpu_span.min_off = min(xpcpu_span.min_off,
@@ -359,7 +439,7 @@ void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine)
 	for_each_possible_cpu(cpu)
 		per_cpu(xpcpu_unit_off, cpu) = xpcpu_ptr_bias +
 			ai->unit_off[ai->cpu_unit[cpu]];
-	if (genuine)
+	if (xpcpu_backend->genuine)
 		static_branch_enable(&xpcpu_genuine_ptrs);
 }
 
@@ -367,13 +447,33 @@ void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine)
  * xpcpu_layout_span() - what the chosen backend maps per chunk
  *
  * Return: bytes of address space, one page table entry per page, that
- * each chunk takes.
+ * each chunk takes: the span for the percpu backend, holes included; the
+ * units alone for the others (the kpcpu backend's are mapped by the
+ * kernel's own chunks).
  */
 unsigned long xpcpu_layout_span(void)
 {
-	if (xpcpu_backend->genuine)
+	if (xpcpu_backend == &xpcpu_percpu_backend)
 		return xpcpu_span.span;
 	return (unsigned long)xpcpu_ai->nr_units * xpcpu_ai->unit_size;
+}
+
+/**
+ * xpcpu_layout_hole_bytes() - what a chunk costs beyond its units' pages
+ *
+ * Return: bytes per chunk of page tables for the holes of the percpu
+ * backend's span (one 8-byte entry per page between units) and its hole
+ * page; 0 for the other backends, which map their units' pages alone.
+ */
+unsigned long xpcpu_layout_hole_bytes(void)
+{
+	unsigned long units = (unsigned long)xpcpu_ai->nr_units *
+			      xpcpu_ai->unit_size;
+
+	if (xpcpu_backend != &xpcpu_percpu_backend)
+		return 0;
+	return ((xpcpu_span.span - units) >> PAGE_SHIFT) * sizeof(pte_t) +
+	       PAGE_SIZE;
 }
 
 /**
@@ -459,7 +559,7 @@ struct xpcpu_chunk *xpcpu_chunk_create(const struct xpcpu_alloc_info *ai,
 void xpcpu_chunk_destroy(struct xpcpu_chunk *chunk,
 			 const struct xpcpu_alloc_info *ai)
 {
-	if (chunk->pages)
+	if (chunk->base_addr)
 		xpcpu_backend->depopulate(chunk, ai);
 	xpcpu_chunk_free_meta(chunk);
 }

@@ -5,8 +5,9 @@
  * xpcpu hands out memory with one copy per possible CPU.  Memory comes in
  * chunks.  A chunk holds one unit per possible CPU; units are grouped by
  * NUMA node and every unit's pages come from its CPU's node.  A CPU's
- * unit sits at the same offset from the base of every chunk; with the
- * vmap backend all units of a chunk are mapped by one vmap(), unit after
+ * unit sits at the same offset from the base of every chunk.  Three
+ * memory backends (pcpu_chunk.c), one chosen at load: with the vmap
+ * backend all units of a chunk are mapped by one vmap(), unit after
  * unit:
  *
  *   chunk base
@@ -25,10 +26,23 @@
  *      DEFINE_    modules'
  *      XPCPU      DEFINE_XPCPU
  *
- * and the reserved area is a chunk struct of its own sharing that memory.
+ * With the percpu backend the units sit at the kernel's own per-CPU
+ * offsets from unit 0 (__per_cpu_offset[c] - __per_cpu_offset[unit 0's
+ * CPU]), in one vmap() whose holes between units all map one zeroed page:
+ * only where that span fits genuine_max_mb.  With the kpcpu backend a
+ * chunk is one area of the kernel's own per-CPU allocator,
+ * __alloc_percpu_gfp() of the unit size, 32 KiB at most
+ * (XPCPU_KPCPU_UNIT_SIZE): the units sit at the same offsets, on any
+ * layout, in the kernel's chunks; xpcpu carves the area as any chunk.
+ *
+ * In the first chunk the reserved area is a chunk struct of its own
+ * sharing that memory.  With the kpcpu backend the first chunk is one
+ * 32 KiB area too, xpcpu's static templates copied into every possible
+ * CPU's copy: its dynamic area is what static + reserved leave.
  * Further chunks are all dynamic and are created fully populated (a module
  * cannot reserve address space and map it page by page as mm/percpu-vm.c
- * does), then freed whole when they stay empty.
+ * does; the kpcpu backend's come populated and zeroed on every possible
+ * CPU from the kernel), then freed whole when they stay empty.
  *
  * Allocation: one bit of alloc_map per 4 bytes of unit 0, bound_map marks
  * the starts and ends of areas, each page-sized block keeps hints
@@ -42,6 +56,14 @@
  * places that know); the vmap backend's bias makes a dereference without
  * an accessor fault.  xpcpu_unit_off, a per-CPU variable, holds bias + the
  * CPU's unit offset: xpcpu_this_ptr() is one %gs-relative load and an add.
+ * With the percpu and kpcpu backends the bias is __per_cpu_offset of unit
+ * 0's CPU, so xpcpu_unit_off is __per_cpu_offset itself and a pointer is
+ * a genuine __percpu one (static key xpcpu_genuine_ptrs): this_cpu_*()
+ * work on it, one %gs-relative instruction, and xpcpu_ptr() reads the
+ * __per_cpu_offset array rather than every CPU's xpcpu_unit_off.  pointers=auto picks percpu
+ * where its span fits, else kpcpu if static + reserved leave a page of the
+ * 32 KiB unit, else vmap; the kpcpu backend's largest allocation is its
+ * unit (xpcpu_max_alloc_size()).
  *
  * Usage:
  *
@@ -104,6 +126,10 @@
  * lock.  A blocking allocation takes it only when no chunk can serve it
  * -- unlike pcpu_alloc_mutex, which every blocking allocation of the
  * kernel's allocator takes.  The order is grow_mutex, then lock.  The
+ * kpcpu backend's chunk creation and destruction take the kernel's
+ * pcpu_alloc_mutex (and its pcpu_lock) inside grow_mutex, or inside
+ * nothing of xpcpu's when the balance work destroys; never the other way
+ * round: nothing of xpcpu runs under the kernel's locks.  The
  * balance work and xpcpu_trim() destroy chunks, without the mutex: an
  * empty chunk is taken off its slot under the lock, erased from the index
  * (bumping freed_gen, which invalidates the caches' last-chunk hints),
@@ -159,6 +185,14 @@
  * lock that growth takes inside grow_mutex, is allocated in the same
  * scope, for destruction and module init too.  A caller's own scope
  * narrows further, as always.  Non-blocking requests allocate nothing.
+ * The kpcpu backend's __alloc_percpu_gfp() runs in that scope too: the
+ * kernel narrows it with current_gfp_context() to GFP_NOIO, which still
+ * blocks (6.1 and 6.12 call a request atomic only without
+ * __GFP_DIRECT_RECLAIM), so it takes pcpu_alloc_mutex and populates
+ * without I/O or FS reclaim.  What it cannot promise: the mutex's holder
+ * may be a GFP_KERNEL caller of the kernel's allocator that reclaims
+ * through the FS, so a GFP_NOFS request of xpcpu that grows waits for FS
+ * reclaim as the kernel's own GFP_NOFS alloc_percpu_gfp() callers do.
  *
  * Lockless pairs.  Each lockless read pairs with one write; each pair has
  * a litmus test in the Linux-kernel memory model's format in
@@ -194,6 +228,12 @@
  *  - Per-CPU cache arrays are touched only by their CPU with interrupts
  *    off (or an IPI on it, or the hotplug teardown once it is dead): no
  *    pair, no barrier.
+ *  - The backend, xpcpu_ptr_bias, xpcpu_unit_off and xpcpu_genuine_ptrs
+ *    are set once at module init, before the first chunk exists and
+ *    before any symbol is callable: no pair.  The kpcpu backend adds no
+ *    lockless read: its chunk is found through the same RCU index (keyed
+ *    by unit 0's address, a plain kernel address inside the kernel's
+ *    chunk, not the __percpu cookie).
  */
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
@@ -311,7 +351,8 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 	void *addr;
 	int idx;
 
-	if (unlikely(!xpcpu_request_ok(size, align))) {
+	if (unlikely(!xpcpu_request_ok(size, align) ||
+		     size > xpcpu_max_alloc_size())) {
 		pr_warn_ratelimited("illegal allocation: size %zu align %zu from %pS\n",
 				    size, align, (void *)caller);
 		trace_xpcpu_alloc_fail(false, is_atomic, size, align);
@@ -337,11 +378,28 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 }
 
 /**
+ * xpcpu_max_alloc_size() - the largest area xpcpu serves in this mode
+ *
+ * XPCPU_MAX_ALLOC_SIZE, or less when the backend's chunks are smaller
+ * (the kpcpu backend: XPCPU_KPCPU_UNIT_SIZE).
+ *
+ * Context: any context, once xpcpu is loaded.
+ * Return: bytes per CPU.
+ */
+size_t xpcpu_max_alloc_size(void)
+{
+	return min_t(size_t, XPCPU_MAX_ALLOC_SIZE, xpcpu_ai->unit_size);
+}
+EXPORT_SYMBOL_GPL(xpcpu_max_alloc_size);
+
+/**
  * __xpcpu_alloc_gfp() - allocate zeroed per-CPU memory
  * @size: bytes per CPU, 1 to XPCPU_MAX_ALLOC_SIZE (rounded up to 4)
  * @align: alignment, a power of two up to PAGE_SIZE (below 4 means 4)
  * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM (GFP_NOWAIT,
- *	 GFP_ATOMIC) the call never sleeps and only existing chunks serve it
+ *	 GFP_ATOMIC) the call never sleeps and only existing chunks serve it;
+ *	 with the kpcpu backend so are requests narrower than GFP_KERNEL
+ *	 (GFP_NOFS, GFP_NOIO, or in such a scope), which may sleep
  *
  * Every possible CPU's copy is zeroed (an area never handed out before
  * is zero already: chunks are populated with zeroed pages).  A bad @size

@@ -11,6 +11,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -59,6 +60,21 @@ static void xpcpu_show_alloc_info(struct seq_file *m,
 	seq_printf(m, "  %-20s: %12s\n", "backend", xpcpu_backend->name);
 	XPCPU_STAT(m, "span_bytes", xpcpu_layout_span());
 	XPCPU_STAT(m, "pte_per_chunk", xpcpu_layout_span() >> PAGE_SHIFT);
+	XPCPU_STAT(m, "hole_per_chunk", xpcpu_layout_hole_bytes());
+	XPCPU_STAT(m, "largest_alloc", xpcpu_max_alloc_size());
+}
+
+/*
+ * Page tables of the percpu backend's holes and its hole pages, all
+ * chunks, and that cost per hundred bytes of chunk memory.
+ */
+static void xpcpu_show_holes(struct seq_file *m, const struct xpcpu_stats *st)
+{
+	u64 holes = st->nr_chunks * xpcpu_layout_hole_bytes();
+	u64 mem = (u64)st->nr_populated_pages << PAGE_SHIFT;
+
+	XPCPU_STAT(m, "hole_bytes", holes);
+	XPCPU_STAT(m, "hole_pct", mem ? div64_u64(100 * holes, mem) : 0);
 }
 
 static void xpcpu_show_global(struct seq_file *m, const struct xpcpu_stats *st)
@@ -79,6 +95,7 @@ static void xpcpu_show_global(struct seq_file *m, const struct xpcpu_stats *st)
 	XPCPU_STAT(m, "nr_atomic_fail", st->nr_atomic_fail);
 	XPCPU_STAT(m, "nr_bad_free", st->nr_bad_free);
 	XPCPU_STAT(m, "nr_populated_pages", st->nr_populated_pages);
+	xpcpu_show_holes(m, st);
 	XPCPU_STAT(m, "nr_cached", st->nr_cached);
 	XPCPU_STAT(m, "cached_bytes", st->cached_bytes);
 }

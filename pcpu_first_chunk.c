@@ -64,6 +64,7 @@ const struct xpcpu_alloc_info *xpcpu_ai __ro_after_init;
  * The unit size is static + reserved + dynamic rounded up to a page, and
  * at least XPCPU_MIN_UNIT_SIZE so that the largest allocation fits an
  * empty chunk; the first chunk's dynamic area gets whatever that leaves.
+ * The kpcpu backend shrinks it (xpcpu_alloc_info_fit_kpcpu()).
  *
  * Return: the alloc info (free with xpcpu_free_alloc_info()), or NULL.
  */
@@ -102,6 +103,32 @@ struct xpcpu_alloc_info *xpcpu_build_alloc_info(size_t static_size,
 err_free:
 	xpcpu_free_alloc_info(ai);
 	return NULL;
+}
+
+/**
+ * xpcpu_alloc_info_fit_kpcpu() - shrink the units for the kpcpu backend
+ * @ai: an alloc info from xpcpu_build_alloc_info()
+ *
+ * The kpcpu backend's chunks are areas of the kernel's per-CPU allocator,
+ * which serves at most XPCPU_KPCPU_UNIT_SIZE: every unit becomes that
+ * large, and the first chunk's dynamic area whatever the static and
+ * reserved areas leave of it (less than dynamic_size asked for, maybe;
+ * further chunks serve the rest).
+ *
+ * Context: module init, before xpcpu_layout_init().
+ * Return: 0, or -ENOSPC if less than a page would be left for the
+ * dynamic area (@ai is unchanged then).
+ */
+int xpcpu_alloc_info_fit_kpcpu(struct xpcpu_alloc_info *ai)
+{
+	size_t fixed = ai->static_size + ai->reserved_size;
+
+	if (fixed + PAGE_SIZE > XPCPU_KPCPU_UNIT_SIZE)
+		return -ENOSPC;
+	ai->unit_size = XPCPU_KPCPU_UNIT_SIZE;
+	ai->unit_pages = ai->unit_size >> PAGE_SHIFT;
+	ai->dyn_size = ai->unit_size - fixed;
+	return 0;
 }
 
 /**

@@ -90,43 +90,64 @@ MODULE_PARM_DESC(cache_kb, "KiB of memory one CPU's caches may hold, every CPU's
 
 static char *pointers = "auto";
 module_param(pointers, charp, 0444);
-MODULE_PARM_DESC(pointers, "auto: genuine per-CPU pointers (units at the kernel's per-CPU offsets, this_cpu_*() work) when their span fits genuine_max_mb, else offset pointers; offset: always offset pointers; genuine: genuine or fail to load (default auto)");
+MODULE_PARM_DESC(pointers, "auto: genuine per-CPU pointers (this_cpu_*() work): units at the kernel's per-CPU offsets in one vmap() when their span fits genuine_max_mb, else chunks from the kernel's per-CPU allocator (largest allocation 32 KiB), else offset pointers; offset: always offset pointers; genuine: genuine as auto or fail to load; span / kpcpu: that genuine backend or fail to load (default auto)");
 
 static unsigned int genuine_max_mb = 64;
 module_param(genuine_max_mb, uint, 0444);
-MODULE_PARM_DESC(genuine_max_mb, "MiB of address space a chunk may span for genuine per-CPU pointers, at most: page table entries, not memory (default 64)");
+MODULE_PARM_DESC(genuine_max_mb, "MiB of address space a chunk may span for genuine per-CPU pointers in one vmap(), at most: page table entries, not memory (default 64)");
 
-/* Genuine per-CPU pointers, if the parameters and the layout allow. */
-static int __init xpcpu_choose_pointers(const struct xpcpu_alloc_info *ai,
-					bool *genuine)
+/*
+ * The pointer mode, if the parameters and the layout allow; shrinks @ai's
+ * units for the kpcpu backend.
+ */
+static int __init xpcpu_choose_pointers(struct xpcpu_alloc_info *ai,
+					enum xpcpu_mode *mode)
 {
 	unsigned long span = xpcpu_percpu_span(ai);
 	bool fits = span && span <= (unsigned long)genuine_max_mb << 20;
+	bool any = !strcmp(pointers, "auto") || !strcmp(pointers, "genuine");
 
 	if (!strcmp(pointers, "offset")) {
-		*genuine = false;
-	} else if (!strcmp(pointers, "auto")) {
-		*genuine = fits;
-	} else if (!strcmp(pointers, "genuine")) {
-		if (!fits) {
-			pr_err("pointers=genuine: the per-CPU offsets span %lu KiB (0: units would overlap), more than genuine_max_mb=%u\n",
-			       span >> 10, genuine_max_mb);
-			return -EINVAL;
+		*mode = XPCPU_MODE_OFFSET;
+		return 0;
+	}
+	if (fits && (any || !strcmp(pointers, "span"))) {
+		*mode = XPCPU_MODE_SPAN;
+		return 0;
+	}
+	if (any || !strcmp(pointers, "kpcpu")) {
+		if (!xpcpu_alloc_info_fit_kpcpu(ai)) {
+			if (span)
+				pr_info("the per-CPU offsets span %lu KiB, more than genuine_max_mb=%u: chunks from the kernel's per-CPU allocator, largest allocation %lu bytes\n",
+					span >> 10, genuine_max_mb,
+					XPCPU_KPCPU_UNIT_SIZE);
+			*mode = XPCPU_MODE_KPCPU;
+			return 0;
 		}
-		*genuine = true;
-	} else {
-		pr_err("pointers=%s: expected auto, offset or genuine\n",
-		       pointers);
+		pr_info("static %zu + reserved %zu bytes leave no dynamic area in a %lu-byte unit of the kernel's per-CPU allocator\n",
+			ai->static_size, ai->reserved_size,
+			XPCPU_KPCPU_UNIT_SIZE);
+	}
+	if (!strcmp(pointers, "auto")) {
+		pr_info("genuine per-CPU pointers do not fit: offset pointers\n");
+		*mode = XPCPU_MODE_OFFSET;
+		return 0;
+	}
+	if (any || !strcmp(pointers, "span") || !strcmp(pointers, "kpcpu")) {
+		pr_err("pointers=%s: the per-CPU offsets span %lu KiB (0: units would overlap), more than genuine_max_mb=%u, and the kernel's per-CPU allocator cannot hold the first chunk\n",
+		       pointers, span >> 10, genuine_max_mb);
 		return -EINVAL;
 	}
-	return 0;
+	pr_err("pointers=%s: expected auto, offset, genuine, span or kpcpu\n",
+	       pointers);
+	return -EINVAL;
 }
 
 static int __init xpcpu_init(void)
 {
 	struct xpcpu_chunk *first, *reserved;
 	struct xpcpu_alloc_info *ai;
-	bool genuine;
+	enum xpcpu_mode mode;
 	int ret;
 
 	if (reserved_size > XPCPU_MAX_ALLOC_SIZE ||
@@ -140,10 +161,10 @@ static int __init xpcpu_init(void)
 				    dynamic_size);
 	if (!ai)
 		return -ENOMEM;
-	ret = xpcpu_choose_pointers(ai, &genuine);
+	ret = xpcpu_choose_pointers(ai, &mode);
 	if (ret)
 		goto err_free_ai;
-	xpcpu_layout_init(ai, genuine);
+	xpcpu_layout_init(ai, mode);
 	ret = xpcpu_first_chunk_create(ai, &xpcpu_pool.lock, &first,
 				       &reserved);
 	if (ret)
@@ -159,11 +180,13 @@ static int __init xpcpu_init(void)
 		goto err_cache_exit;
 	xpcpu_debugfs_init();
 
-	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s pointers (%s backend, %lu KiB per chunk); caches %s\n",
+	pr_info("%d units in %d groups, unit %zu bytes: static %zu reserved %zu dynamic %zu; %s pointers (%s backend, pointers=%s, %lu KiB per chunk, largest allocation %zu); caches %s\n",
 		ai->nr_units, ai->nr_groups, ai->unit_size, ai->static_size,
 		ai->reserved_size, ai->dyn_size,
-		genuine ? "genuine" : "offset", xpcpu_backend->name,
-		xpcpu_layout_span() >> 10, caches ? "on" : "off");
+		xpcpu_backend->genuine ? "genuine" : "offset",
+		xpcpu_backend->name, pointers,
+		xpcpu_layout_span() >> 10, xpcpu_max_alloc_size(),
+		caches ? "on" : "off");
 	return 0;
 
 err_cache_exit:

@@ -372,7 +372,9 @@ static int xpcpu_alloc_locked(size_t size, size_t align, bool is_atomic,
  *
  * A blocking allocation that no chunk can serve creates one, under
  * grow_mutex; a non-blocking one that fails asks the balance work for
- * spare chunks.
+ * spare chunks.  So does a blocking one narrower than GFP_KERNEL (in its
+ * flags or its task's scope) when the backend's chunk creation takes the
+ * kernel's pcpu_alloc_mutex (the kpcpu backend: full_gfp_grows).
  *
  * Context: any context if @gfp does not allow blocking, else process
  * context.
@@ -389,7 +391,8 @@ int xpcpu_pool_alloc(size_t size, size_t align, gfp_t gfp,
 	ret = xpcpu_alloc_locked(size, align, is_atomic, obj);
 	if (!ret)
 		return 0;
-	if (is_atomic) {
+	if (is_atomic || (xpcpu_backend->full_gfp_grows &&
+			  (current_gfp_context(gfp) & GFP_KERNEL) != GFP_KERNEL)) {
 		xpcpu_balance_queue(true);
 		return -ENOMEM;
 	}

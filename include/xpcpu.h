@@ -29,8 +29,10 @@
  * complete client; README.md "Using xpcpu from a module" has the Kbuild
  * lines.
  *
- * Limits: 1 byte to XPCPU_MAX_ALLOC_SIZE per CPU, rounded up to
- * XPCPU_MIN_ALLOC_SIZE; alignment a power of two up to PAGE_SIZE.  Static
+ * Limits: 1 byte to XPCPU_MAX_ALLOC_SIZE per CPU (32 KiB when xpcpu
+ * takes its chunks from the kernel's per-CPU allocator, the kpcpu backend:
+ * xpcpu_max_alloc_size() tells), rounded up to XPCPU_MIN_ALLOC_SIZE;
+ * alignment a power of two up to PAGE_SIZE.  Static
  * variables keep alignments up to SMP_CACHE_BYTES and share the reserved
  * area (xpcpu.ko's reserved_size parameter, 8 KiB by default) with every
  * other client.
@@ -62,7 +64,10 @@
  */
 #define XPCPU_VERSION		"0.4.0"
 
-/* Largest object xpcpu_alloc() serves, per CPU. */
+/*
+ * Largest object xpcpu_alloc() serves, per CPU, in any mode; the kpcpu
+ * backend serves less (xpcpu_max_alloc_size()).
+ */
 #define XPCPU_MAX_ALLOC_SIZE	(64 << 10)
 /* Smallest unit of allocation; sizes are rounded up to a multiple. */
 #define XPCPU_MIN_ALLOC_SIZE	4
@@ -74,13 +79,27 @@
  *
  * Context: any context.
  * Return: true for a size of 1 to XPCPU_MAX_ALLOC_SIZE bytes and an
- * alignment that is a power of two up to PAGE_SIZE.
+ * alignment that is a power of two up to PAGE_SIZE (a size above
+ * xpcpu_max_alloc_size() still fails).
  */
 static inline bool xpcpu_request_ok(size_t size, size_t align)
 {
 	return size && size <= XPCPU_MAX_ALLOC_SIZE &&
 	       is_power_of_2(align) && align <= PAGE_SIZE;
 }
+
+/**
+ * xpcpu_max_alloc_size() - the largest area xpcpu serves as loaded
+ *
+ * XPCPU_MAX_ALLOC_SIZE, or XPCPU_KPCPU_UNIT_SIZE (32 KiB) when the
+ * chunks come from the kernel's per-CPU allocator (the kpcpu backend,
+ * chosen where the kernel's per-CPU offsets span too far for one vmap()).
+ * Larger requests fail with a rate-limited warning, as bad sizes do.
+ *
+ * Context: any context.
+ * Return: bytes per CPU.
+ */
+size_t xpcpu_max_alloc_size(void);
 
 /**
  * __xpcpu_alloc() - allocate zeroed per-CPU memory, may sleep
@@ -104,7 +123,10 @@ void __xpcpu *__xpcpu_alloc(size_t size, size_t align);
  *	XPCPU_MIN_ALLOC_SIZE)
  * @align: alignment in bytes, a power of two up to PAGE_SIZE
  * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM (GFP_NOWAIT,
- *	GFP_ATOMIC) the call never sleeps and only existing chunks serve it
+ *	GFP_ATOMIC) the call never sleeps and only existing chunks serve it;
+ *	where chunks come from the kernel's per-CPU allocator (the kpcpu
+ *	backend) so are requests narrower than GFP_KERNEL (GFP_NOFS, GFP_NOIO,
+ *	or in such a scope): they would wait for its pcpu_alloc_mutex
  *
  * As __xpcpu_alloc().  xpcpu_alloc_gfp() is the typed form.
  *
@@ -249,8 +271,32 @@ void xpcpu_trim(void);
 					   __alignof__(type), gfp))
 
 /*
+ * Genuine per-CPU pointers: when xpcpu_genuine_ptrs is on (chosen at load,
+ * see xpcpu.ko's "pointers" parameter), ptr + __per_cpu_offset[cpu] is
+ * cpu's copy, as for the kernel's own __percpu pointers, so the kernel's
+ * this_cpu_*() operations work on xpcpu areas: one %gs-relative
+ * instruction, no preemption toggle.  Otherwise the xpcpu_this_cpu_*()
+ * operations below work on this CPU's copy with preemption off.
+ */
+DECLARE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
+
+/**
+ * xpcpu_genuine_pointers() - are xpcpu pointers genuine per-CPU pointers?
+ *
+ * Context: any context.
+ * Return: true when per_cpu_ptr(), this_cpu_*() and raw_cpu_*() work on
+ * xpcpu_as_percpu() of any xpcpu pointer.
+ */
+static inline bool xpcpu_genuine_pointers(void)
+{
+	return static_branch_likely(&xpcpu_genuine_ptrs);
+}
+
+/*
  * xpcpu_unit_off is each CPU's distance from unit 0 of any chunk: the same
  * in every chunk.  Reading it for the running CPU is one %gs-relative load.
+ * With genuine pointers it equals __per_cpu_offset[cpu], which xpcpu_ptr()
+ * reads instead: one array, not a per-CPU variable in every CPU's unit.
  */
 DECLARE_PER_CPU(unsigned long, xpcpu_unit_off);
 
@@ -283,7 +329,9 @@ do {									\
 #define xpcpu_ptr(ptr, cpu)						\
 ({									\
 	__xpcpu_verify_ptr(ptr);					\
-	__xpcpu_strip(ptr, per_cpu(xpcpu_unit_off, cpu));		\
+	__xpcpu_strip(ptr, xpcpu_genuine_pointers() ?			\
+		      per_cpu_offset(cpu) :				\
+		      per_cpu(xpcpu_unit_off, cpu));			\
 })
 
 /**
@@ -330,28 +378,6 @@ do {									\
 	__xpcpu_verify_ptr(ptr);					\
 	preempt_enable();						\
 } while (0)
-
-/*
- * Genuine per-CPU pointers: when xpcpu_genuine_ptrs is on (chosen at load,
- * see xpcpu.ko's "pointers" parameter), ptr + __per_cpu_offset[cpu] is
- * cpu's copy, as for the kernel's own __percpu pointers, so the kernel's
- * this_cpu_*() operations work on xpcpu areas: one %gs-relative
- * instruction, no preemption toggle.  Otherwise the xpcpu_this_cpu_*()
- * operations below work on this CPU's copy with preemption off.
- */
-DECLARE_STATIC_KEY_FALSE(xpcpu_genuine_ptrs);
-
-/**
- * xpcpu_genuine_pointers() - are xpcpu pointers genuine per-CPU pointers?
- *
- * Context: any context.
- * Return: true when per_cpu_ptr(), this_cpu_*() and raw_cpu_*() work on
- * xpcpu_as_percpu() of any xpcpu pointer.
- */
-static inline bool xpcpu_genuine_pointers(void)
-{
-	return static_branch_likely(&xpcpu_genuine_ptrs);
-}
 
 /**
  * xpcpu_as_percpu() - an xpcpu pointer as the kernel's __percpu pointer

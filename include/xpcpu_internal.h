@@ -17,6 +17,7 @@
 #include <linux/minmax.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -30,6 +31,22 @@ static_assert(XPCPU_MIN_ALLOC_SIZE == 1 << XPCPU_MIN_ALLOC_SHIFT);
 
 /* Every unit is at least this large, so XPCPU_MAX_ALLOC_SIZE fits a chunk. */
 #define XPCPU_MIN_UNIT_SIZE	XPCPU_MAX_ALLOC_SIZE
+/*
+ * The kpcpu backend's unit: one __alloc_percpu_gfp() area, at most the
+ * kernel's largest allocation (PCPU_MIN_UNIT_SIZE, 32 KiB).  Its units
+ * are exactly this large, so it is also the largest allocation then.
+ */
+#define XPCPU_KPCPU_UNIT_SIZE	PCPU_MIN_UNIT_SIZE
+
+/*
+ * enum xpcpu_mode - the pointer mode and the backend behind it
+ */
+enum xpcpu_mode {
+	XPCPU_MODE_OFFSET,		/* offset pointers, vmap backend */
+	XPCPU_MODE_SPAN,		/* genuine, percpu backend (one vmap) */
+	XPCPU_MODE_KPCPU,		/* genuine, kpcpu backend (kernel's) */
+};
+
 /* Slot lists: chunk slot = fls(largest free run in bytes) - this + 2. */
 #define XPCPU_SLOT_BASE_SHIFT	5
 /* Chunks a search may find too small in one hold of the pool lock. */
@@ -100,6 +117,7 @@ struct xpcpu_chunk {
 struct xpcpu_backend {
 	const char *name;		/* shown in debugfs stats */
 	bool genuine;			/* ptr + __per_cpu_offset[cpu] works */
+	bool full_gfp_grows;		/* only GFP_KERNEL requests grow */
 	/* Distance of @cpu's unit from unit 0, the same in every chunk. */
 	unsigned long (*unit_offset)(const struct xpcpu_alloc_info *ai,
 				     unsigned int cpu);
@@ -304,8 +322,9 @@ struct xpcpu_cache_params {
 extern unsigned long xpcpu_ptr_bias;
 extern const struct xpcpu_backend *xpcpu_backend;
 unsigned long xpcpu_percpu_span(const struct xpcpu_alloc_info *ai);
-void xpcpu_layout_init(struct xpcpu_alloc_info *ai, bool genuine);
+void xpcpu_layout_init(struct xpcpu_alloc_info *ai, enum xpcpu_mode mode);
 unsigned long xpcpu_layout_span(void);
+unsigned long xpcpu_layout_hole_bytes(void);
 unsigned long xpcpu_chunk_nr_pages(void);
 struct xpcpu_chunk *xpcpu_chunk_alloc_meta(int nr_pages, raw_spinlock_t *lock,
 					   gfp_t gfp);
@@ -378,6 +397,7 @@ struct xpcpu_alloc_info *xpcpu_build_alloc_info(size_t static_size,
 						size_t reserved_size,
 						size_t dyn_size);
 void xpcpu_free_alloc_info(const struct xpcpu_alloc_info *ai);
+int xpcpu_alloc_info_fit_kpcpu(struct xpcpu_alloc_info *ai);
 int xpcpu_first_chunk_create(const struct xpcpu_alloc_info *ai,
 			     raw_spinlock_t *lock,
 			     struct xpcpu_chunk **firstp,

@@ -27,10 +27,14 @@
 #        KUNIT_BUILD_DIR: kernel build dir (default:
 #          cache/kunit-<ver>-<hash of .kunitconfig>)
 #        KUNIT_NODES=2|1: NUMA nodes of the QEMU guest (default 2: xpcpu
-#          uses offset pointers; 1: genuine per-CPU pointers); the same
-#          build serves both
+#          takes its chunks from the kernel's per-CPU allocator, the kpcpu
+#          backend; 1: one vmap() at the kernel's offsets, the percpu
+#          backend; genuine pointers both); the same build serves both
 #        KUNIT_TIMEOUT (s, default 900)  KUNIT_JOBS (default nproc)
 #        KUNIT_COUNTS_FILE: if set, "PASSED FAILED SKIPPED" is written there.
+#        KUNIT_POINTERS=offset|...: boot with xpcpu.pointers=<it> (e.g.
+#          offset: the vmap backend and offset pointers, which neither
+#          topology picks by itself); output in out/kunit-<ver>-<it>/
 #        KUNIT_KCSAN=1: the KCSAN kernel (tests/.kunitconfig.kcsan; 6.1
 #          only), running the suites of KUNIT_KCSAN_FILTER (a kunit.py
 #          glob, default 'xpcpu_[ckps]*': xpcpu_cache, xpcpu_chunk,
@@ -63,7 +67,7 @@ out=$XPCPU_OUT/kunit-$ver
 tag=""
 case $nodes in
 2)
-	# Two nodes 1 GiB apart: xpcpu falls back to offset pointers.
+	# Two nodes 1 GiB apart: too wide for one vmap(), the kpcpu backend.
 	qemu_args='-smp 4,sockets=2,cores=2 -m 2048'
 	qemu_args+=' -object memory-backend-ram,id=m0,size=1024M'
 	qemu_args+=' -object memory-backend-ram,id=m1,size=1024M'
@@ -71,11 +75,20 @@ case $nodes in
 	qemu_args+=' -numa node,nodeid=1,cpus=2-3,memdev=m1'
 	;;
 1)
-	# One node: compact per-CPU offsets, genuine per-CPU pointers.
+	# One node: compact per-CPU offsets, the percpu backend.
 	qemu_args='-smp 4 -m 2048'
 	out+=-1node
 	;;
 *) die "KUNIT_NODES=$nodes: 1 or 2" ;;
+esac
+pointers=${KUNIT_POINTERS:-}
+case $pointers in
+'') ;;
+auto | offset | genuine | span | kpcpu)
+	out+=-$pointers
+	tag+=" pointers=$pointers"
+	;;
+*) die "KUNIT_POINTERS=$pointers: auto, offset, genuine, span or kpcpu" ;;
 esac
 case $kcsan in
 0) ;;
@@ -84,7 +97,7 @@ case $kcsan in
 	kunitconfig=$XPCPU_ROOT/tests/.kunitconfig.kcsan
 	filter=${filter:-${KUNIT_KCSAN_FILTER:-xpcpu_[ckps]*}}
 	out+=-kcsan
-	tag=" kcsan"
+	tag+=" kcsan"
 	;;
 *) die "KUNIT_KCSAN=$kcsan: 0 or 1" ;;
 esac
@@ -159,6 +172,7 @@ args=(run --arch=x86_64 "--kunitconfig=$kunitconfig" "--build_dir=$build_dir"
 	"--jobs=$jobs" "--timeout=$timeout" "--qemu_args=$qemu_args"
 	"--json=$out/results.json")
 [ -z "$filter" ] || args+=("$filter")
+[ -z "$pointers" ] || args+=("--kernel_args=xpcpu.pointers=$pointers")
 if [ "$kcsan" = 1 ]; then
 	read -r -a kargs <<<"${KUNIT_KCSAN_ARGS:-}"
 	for a in ${kargs[@]+"${kargs[@]}"}; do args+=("--kernel_args=$a"); done

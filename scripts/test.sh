@@ -31,7 +31,7 @@
 #        TEST_PREEMPT_FULL  kernels to run again with preempt=full (default
 #                     "6.1"; needs PREEMPT_DYNAMIC; "" for none)
 #        TEST_ONE_NODE  kernels to run again on one NUMA node, where xpcpu
-#                     uses genuine per-CPU pointers (default "6.1")
+#                     takes the percpu backend, not kpcpu (default "6.1")
 #        TEST_PKG_KVERS  kernels of the packaging checks (default "6.1 6.12")
 #        KUNIT_KVERS  KUnit trees (default "6.1 6.12"; 6.12 optional; 6.1
 #                     runs on two NUMA nodes and again on one)
@@ -179,8 +179,9 @@ done
 # nodes; with "kcsan", the KCSAN kernel and its suites (kunit.sh's
 # KUNIT_KCSAN=1).
 kunit() {
-	local v=$1 nodes=$2 kcsan=0 name=kunit counts t dir
+	local v=$1 nodes=$2 kcsan=0 name=kunit counts t dir pointers=
 	[ "${3:-}" != kcsan ] || { kcsan=1; name="kunit kcsan"; }
+	[ "${3:-}" != offset ] || { pointers=offset; name="kunit pointers=offset"; }
 	if [ ! -f "/usr/src/linux-source-$v.tar.xz" ]; then
 		skip "$name (linux-source-$v)" "linux-source-$v not installed (scripts/deps.sh kunit-$v)"
 		return
@@ -189,19 +190,23 @@ kunit() {
 	# (Not dir=...$([ ... ] && ...): a false test there ends the script under set -e.)
 	[ "$nodes" != 1 ] || dir+=-1node
 	[ "$kcsan" != 1 ] || dir+=-kcsan
+	[ -z "$pointers" ] || dir+=-$pointers
 	counts=$dir/counts
 	mkdir -p "$dir"
 	rm -f "$counts"
 	t=$(date +%s)
-	KUNIT_KVER=$v KUNIT_NODES=$nodes KUNIT_KCSAN=$kcsan KUNIT_COUNTS_FILE=$counts \
+	KUNIT_KVER=$v KUNIT_NODES=$nodes KUNIT_KCSAN=$kcsan KUNIT_POINTERS=$pointers \
+		KUNIT_COUNTS_FILE=$counts \
 		"$XPCPU_ROOT/scripts/kunit.sh" || true
 	add "$name (linux-source-$v, $nodes node(s))" "$counts" $(($(date +%s) - t))
 }
 
 for v in "${kunit_kvers[@]}"; do
 	kunit "$v" 2
-	# One node: genuine per-CPU pointers (the same build, one more boot).
+	# One node: the percpu backend (the same build, one more boot).
 	[ "$v" != 6.1 ] || kunit "$v" 1
+	# pointers=offset: the vmap backend, which no topology picks itself.
+	[ "$v" != 6.1 ] || kunit "$v" 2 offset
 	# KCSAN: a kernel of its own (tests/.kunitconfig.kcsan), 6.1 only.
 	[ "$v" != 6.1 ] || [ "${KUNIT_KCSAN:-1}" = 0 ] || kunit "$v" 2 kcsan
 done

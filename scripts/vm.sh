@@ -80,8 +80,8 @@ append="console=ttyS0 panic=-1 log_buf_len=8M printk.devkmsg=on xpcpu_mode=$mode
 [ -z "$pkgroot" ] || append+=" xpcpu_pkg=1"
 [ -z "${XPCPU_APPEND:-}" ] || append+=" $XPCPU_APPEND"
 
-# Two NUMA nodes (xpcpu falls back to offset pointers), or one
-# (VM_NODES=1: compact per-CPU offsets, genuine per-CPU pointers).
+# Two NUMA nodes (per-CPU offsets 1 GiB apart: xpcpu's kpcpu backend), or
+# one (VM_NODES=1: compact per-CPU offsets, the percpu backend).
 # shellcheck disable=SC2054 # the commas are QEMU's
 maxcpus=${VM_MAXCPUS:-4}
 case $maxcpus in

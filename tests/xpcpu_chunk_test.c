@@ -105,6 +105,8 @@ static void xpcpu_test_chunk_alloc_size_align(struct kunit *test)
 	int nr_pages, start, n = 0, bit, i;
 	struct chunk_ctx *ctx;
 
+	if (p->size > unit_pages() * PAGE_SIZE)
+		kunit_skip(test, "larger than a unit (%d pages)", unit_pages());
 	/* Room for a few dozen areas; 64K needs the whole (unit-sized) chunk. */
 	nr_pages = clamp_t(int, DIV_ROUND_UP(32 * p->size, PAGE_SIZE), 1,
 			   unit_pages());

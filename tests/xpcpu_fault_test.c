@@ -111,7 +111,7 @@ static void xpcpu_test_fault_point_fails_cleanly(struct kunit *test)
 
 	for (f = 0; f < XPCPU_NR_FAULTS; f++) {
 		fault_arm(f, 100, 0, -1);
-		p = __xpcpu_alloc(XPCPU_MAX_ALLOC_SIZE, 8);
+		p = __xpcpu_alloc(xpcpu_max_alloc_size(), 8);
 		KUNIT_EXPECT_NULL_MSG(test, p, "%s", xpcpu_fault_names[f]);
 		if (p)
 			xpcpu_free(p);
@@ -119,9 +119,9 @@ static void xpcpu_test_fault_point_fails_cleanly(struct kunit *test)
 		expect_all_back(test, 256);
 	}
 	/* And the next allocation creates a chunk normally. */
-	p = __xpcpu_alloc(XPCPU_MAX_ALLOC_SIZE, 8);
+	p = __xpcpu_alloc(xpcpu_max_alloc_size(), 8);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, zeroed_and_aligned(p, XPCPU_MAX_ALLOC_SIZE, 8));
+	KUNIT_EXPECT_TRUE(test, zeroed_and_aligned(p, xpcpu_max_alloc_size(), 8));
 	xpcpu_free(p);
 	KUNIT_EXPECT_EQ(test, priv->nr_live, 0);
 }
@@ -137,7 +137,7 @@ static void xpcpu_test_fault_nth_page_no_leak(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(fail_at); i++) {
 		fault_arm(XPCPU_FAIL_PAGES, 100, fail_at[i] - 1, 1);
-		p = __xpcpu_alloc(XPCPU_MAX_ALLOC_SIZE, 4);
+		p = __xpcpu_alloc(xpcpu_max_alloc_size(), 4);
 		KUNIT_EXPECT_NULL_MSG(test, p, "page %d of %d failed",
 				      fail_at[i], pages);
 		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&a->times), 0,
@@ -157,7 +157,7 @@ static size_t fault_size(struct rnd_state *rnd)
 		return 4 * (1 + xpcpu_test_rand(rnd, 64));
 	if (r < 90)
 		return 1 + xpcpu_test_rand(rnd, 4096);
-	return 1 + xpcpu_test_rand(rnd, XPCPU_MAX_ALLOC_SIZE);
+	return 1 + xpcpu_test_rand(rnd, xpcpu_max_alloc_size());
 }
 
 /*

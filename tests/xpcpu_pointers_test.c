@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite "xpcpu_pointers": the pointer modes.  With genuine per-CPU
- * pointers (one NUMA node: the percpu backend) ptr + __per_cpu_offset[cpu]
- * is cpu's copy, and the kernel's per_cpu_ptr() and this_cpu_*() reach the
- * same bytes as xpcpu_ptr(); the holes between units are never written.
- * In offset mode (two nodes far apart: the vmap backend) the
+ * pointers (one NUMA node: the percpu backend; two nodes far apart: the
+ * kpcpu backend) ptr + __per_cpu_offset[cpu] is cpu's copy, and the
+ * kernel's per_cpu_ptr() and this_cpu_*() reach the same bytes as
+ * xpcpu_ptr(); the percpu backend's holes between units are never
+ * written.  In offset mode (pointers=offset: the vmap backend) the
  * xpcpu_this_cpu_*() operations take their fallback.  Either way: every
  * CPU's copy is its own, increments from all CPUs with migrations in
  * between are never lost, and chunks come and go.  scripts/kunit.sh runs
@@ -15,6 +16,7 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
+#include <linux/init.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
@@ -24,19 +26,39 @@
 
 static DEFINE_XPCPU(unsigned long, xpcpu_test_static_counter) = 7;
 
-/* The mode matches the layout: genuine iff the span fits the default cap. */
+/*
+ * The mode matches the layout: genuine (built in, pointers=auto) with the
+ * percpu backend iff the span fits the default cap, else the kpcpu
+ * backend with its 32 KiB units; offset pointers only where asked for
+ * (scripts/kunit.sh's KUNIT_POINTERS=offset run): the vmap backend.
+ */
 static void xpcpu_test_pointers_mode_matches_layout(struct kunit *test)
 {
 	unsigned long span = xpcpu_percpu_span(xpcpu_ai);
+	bool fits = span && span <= (64UL << 20);
+	/* Built in: the parameter comes from the kernel command line. */
+	bool offset = strstr(saved_command_line, "xpcpu.pointers=offset");
 
 	kunit_info(test, "%s pointers, %s backend; per-CPU offsets span %lu KiB",
 		   xpcpu_genuine_pointers() ? "genuine" : "offset",
 		   xpcpu_backend->name, span >> 10);
-	KUNIT_EXPECT_EQ(test, xpcpu_genuine_pointers(),
-			span && span <= (64UL << 20));
 	KUNIT_EXPECT_EQ(test, xpcpu_backend->genuine, xpcpu_genuine_pointers());
-	if (xpcpu_genuine_pointers())
+	KUNIT_EXPECT_EQ(test, xpcpu_genuine_pointers(), !offset);
+	if (!xpcpu_genuine_pointers()) {
+		KUNIT_EXPECT_STREQ(test, xpcpu_backend->name, "vmap");
+		KUNIT_EXPECT_EQ(test, xpcpu_max_alloc_size(),
+				(size_t)XPCPU_MAX_ALLOC_SIZE);
+		return;
+	}
+	KUNIT_EXPECT_STREQ(test, xpcpu_backend->name,
+			   fits ? "percpu" : "kpcpu");
+	if (fits) {
 		KUNIT_EXPECT_EQ(test, xpcpu_layout_span(), span);
+	} else {
+		KUNIT_EXPECT_EQ(test, xpcpu_ai->unit_size,
+				(size_t)XPCPU_KPCPU_UNIT_SIZE);
+		KUNIT_EXPECT_EQ(test, xpcpu_layout_hole_bytes(), 0UL);
+	}
 }
 
 /* Too wide a span, or overlapping units, is never genuine. */
@@ -207,7 +229,8 @@ static void xpcpu_test_pointers_copies_and_holes_apart(struct kunit *test)
 		kunmap_local(v);
 	}
 	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, !!hole, xpcpu_genuine_pointers());
+	KUNIT_EXPECT_EQ(test, !!hole,
+			!strcmp(xpcpu_backend->name, "percpu"));
 	xpcpu_free(p);
 }
 
@@ -225,7 +248,7 @@ static void xpcpu_test_pointers_chunks_come_and_go(struct kunit *test)
 	xpcpu_pool_balance(true);
 	xpcpu_get_stats(&st0);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = __xpcpu_alloc(XPCPU_MAX_ALLOC_SIZE, 8);
+		p[i] = __xpcpu_alloc(xpcpu_max_alloc_size(), 8);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		xpcpu_this_cpu_add(p[i], i + 1);
 	}

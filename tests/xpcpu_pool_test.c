@@ -27,7 +27,7 @@ static void xpcpu_test_alloc_atomic_never_creates_chunk(struct kunit *test)
 	set_spare(test, 0);
 	xpcpu_get_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 0ULL);
-	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_NOWAIT);
+	p = t_alloc(test, xpcpu_max_alloc_size(), PAGE_SIZE, GFP_NOWAIT);
 	KUNIT_EXPECT_PTR_EQ(test, p, NULL);
 	xpcpu_pool_balance(true);
 	xpcpu_get_stats(&st1);
@@ -46,9 +46,9 @@ static void xpcpu_test_alloc_atomic_uses_spare_chunk(struct kunit *test)
 	set_spare(test, 1);
 	xpcpu_get_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.nr_empty_chunks, 1ULL);
-	p = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, PAGE_SIZE, GFP_ATOMIC);
+	p = t_alloc(test, xpcpu_max_alloc_size(), PAGE_SIZE, GFP_ATOMIC);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_zero(p, XPCPU_MAX_ALLOC_SIZE));
+	KUNIT_EXPECT_TRUE(test, all_zero(p, xpcpu_max_alloc_size()));
 	/* The balance work replaces the spare that was used. */
 	xpcpu_pool_balance(true);
 	xpcpu_get_stats(&st1);
@@ -74,7 +74,7 @@ static void alloc_new_chunks(struct kunit *test, void __xpcpu **p, int n)
 
 	xpcpu_get_stats(&st0);
 	for (i = 0; i < n; i++) {
-		p[i] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+		p[i] = t_alloc(test, xpcpu_max_alloc_size(), 4, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 		xpcpu_get_stats(&st);
 		KUNIT_EXPECT_EQ(test, st.nr_chunks, st0.nr_chunks + i + 1);
@@ -140,7 +140,7 @@ static void xpcpu_test_balance_decays_empty_chunks(struct kunit *test)
 	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_empty_chunks, (u64)ARRAY_SIZE(p));
 	KUNIT_EXPECT_EQ(test, st.nr_destroyed, st0.nr_destroyed);
-	p[0] = t_alloc(test, XPCPU_MAX_ALLOC_SIZE, 4, GFP_KERNEL);
+	p[0] = t_alloc(test, xpcpu_max_alloc_size(), 4, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p[0]);
 	xpcpu_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.nr_created, st0.nr_created + ARRAY_SIZE(p));

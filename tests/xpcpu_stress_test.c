@@ -109,7 +109,7 @@ static size_t stress_size(struct stress_worker *w)
 		return 1 + xpcpu_test_rand(&w->rnd, 2048);
 	if (r < 998)
 		return 1 + xpcpu_test_rand(&w->rnd, 16384);
-	return XPCPU_MAX_ALLOC_SIZE;
+	return xpcpu_max_alloc_size();
 }
 
 static void stress_alloc(struct stress_worker *w)

@@ -21,7 +21,18 @@ target=$((b_chunks + 1))
 note "baseline: nr_chunks $b_chunks, nr_cur_alloc $b_cur; growing to $target chunks"
 
 # size:align pairs, every size class and alignment from 4 to 4096.
+# Sizes above largest_alloc (32 KiB with the kpcpu backend) must fail.
 PAIRS="4:4 64:8 1024:16 4096:4096 16384:32 65536:64 8:128 256:256 2048:512 32768:1024 12:2048 40000:4096"
+largest=$(stat_get largest_alloc) || exit 1
+fit=
+for p in $PAIRS; do
+	if [ "${p%:*}" -le "$largest" ]; then
+		fit="$fit $p"
+	elif ctl_write "alloc ${p%:*} ${p#*:} 1" >/dev/null; then
+		fail "alloc ${p%:*} ${p#*:} served; largest_alloc is $largest"
+	fi
+done
+PAIRS=$fit
 total=0
 chunks=$b_chunks
 while [ "$chunks" -lt $target ]; do

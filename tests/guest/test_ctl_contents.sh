@@ -62,7 +62,18 @@ for caches in Y N; do
 	reuse 1 256 256 4
 	reuse 1 1024 4 8
 	reuse 1 4096 4096 2
-	reuse 1 40000 64 1
+	# Beyond the kernel's 32 KiB where xpcpu serves it, else (the kpcpu
+	# backend's 32 KiB chunks) less.  Such an area may take the spare
+	# chunk, and the balance work then makes a new spare that the second
+	# allocation may find first: no spare for it.
+	spare=$(cat /sys/module/xpcpu/parameters/spare_chunks)
+	xpcpu_param spare_chunks 0
+	if [ "$(stat_get largest_alloc)" -ge 40000 ]; then
+		reuse 1 40000 64 1
+	else
+		reuse 1 20000 64 1
+	fi
+	xpcpu_param spare_chunks "$spare"
 	mixed 2
 done
 xpcpu_param caches Y

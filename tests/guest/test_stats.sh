@@ -8,7 +8,8 @@
 KEYS="unit_size static_size reserved_size reserved_used dynamic_size
 nr_groups nr_units nr_alloc nr_dealloc nr_cur_alloc nr_max_alloc nr_chunks
 nr_max_chunks nr_empty_chunks min_alloc_size max_alloc_size nr_atomic_alloc
-nr_atomic_fail nr_populated_pages"
+nr_atomic_fail nr_populated_pages hole_per_chunk largest_alloc
+hole_bytes hole_pct"
 
 load_xpcpu
 need_file $XPCPU_DBG/stats 444
@@ -32,6 +33,9 @@ expect_eq "nr_cur_alloc = nr_alloc - nr_dealloc" "$s_nr_cur_alloc" \
 [ "$s_reserved_used" -le "$s_reserved_size" ] || fail "reserved_used > reserved_size"
 [ $((s_static_size + s_reserved_size + s_dynamic_size)) -le "$s_unit_size" ] ||
 	fail "static + reserved + dynamic > unit_size"
+[ "$s_largest_alloc" -le "$s_unit_size" ] || fail "largest_alloc > unit_size"
+[ "$s_hole_bytes" -eq $((s_nr_chunks * s_hole_per_chunk)) ] ||
+	fail "hole_bytes is not nr_chunks * hole_per_chunk"
 nlines=$(awk '$1 ~ /^chunk/' $XPCPU_DBG/stats | wc -l)
 [ "$nlines" -ge "$s_nr_chunks" ] ||
 	fail "$nlines per-chunk lines for nr_chunks $s_nr_chunks"
