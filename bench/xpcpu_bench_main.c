@@ -346,6 +346,10 @@ static void xb_run_tests(void)
 			if (t->measure == xpcpu_bench_scale_live &&
 			    size > xpcpu_bench_scale_max_live)
 				continue;
+			/* The kpcpu backend serves at most 32 KiB. */
+			if (!t->size_key && size != XB_SIZE_MIX &&
+			    size > xpcpu_max_alloc_size())
+				continue;
 
 			for (c = 0; c < (t->per_cpus ?
 					 xpcpu_bench_nr_conc_runs : 1); c++) {

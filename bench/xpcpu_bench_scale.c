@@ -16,7 +16,9 @@
  * "scale-info" line per set says how many chunks and pages it took.
  *
  * The kernel's populated pages come from "Percpu:" in /proc/meminfo (no
- * exported call gives them), xpcpu's from xpcpu_get_stats().
+ * exported call gives them), less xpcpu's own where its chunks come from
+ * the kernel's allocator (the kpcpu backend), xpcpu's from
+ * xpcpu_get_stats().
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -34,8 +36,15 @@
 #define XB_FRAG_SIZE	32
 #define XB_FRAG_REQ	64
 #define XB_FRAG_BATCH	1000
-/* Bytes per CPU of one xpcpu chunk: XPCPU_MIN_UNIT_SIZE by default. */
-#define XB_CHUNK_BYTES	XPCPU_MAX_ALLOC_SIZE
+
+/*
+ * Bytes per CPU of one of xpcpu's dynamic chunks with the default
+ * sizes: its largest area, 64 KiB (32 KiB with the kpcpu backend).
+ */
+static unsigned int xb_chunk_bytes(void)
+{
+	return xpcpu_max_alloc_size();
+}
 
 /* "Percpu:" of /proc/meminfo in pages, or a negative errno. */
 static long xb_kernel_pages(void)
@@ -76,13 +85,23 @@ static long xb_kernel_pages(void)
 long xpcpu_bench_pages(int which)
 {
 	struct xpcpu_stats st;
+	long kernel;
 
 	if (which == XB_FLOOR)
 		return 0;
-	if (which == XB_KERNEL)
-		return xb_kernel_pages();
 	xpcpu_get_stats(&st);
-	return st.nr_populated_pages;
+	if (which != XB_KERNEL)
+		return st.nr_populated_pages;
+	kernel = xb_kernel_pages();
+	/*
+	 * The kpcpu backend (the only one that serves less than
+	 * XPCPU_MAX_ALLOC_SIZE) takes its chunks from the kernel's
+	 * allocator, so "Percpu:" counts them too: they are not the
+	 * kernel's own.
+	 */
+	if (kernel >= 0 && xpcpu_max_alloc_size() < XPCPU_MAX_ALLOC_SIZE)
+		kernel -= st.nr_populated_pages;
+	return kernel;
 }
 
 /*
@@ -270,7 +289,7 @@ int xpcpu_bench_scale_frag(int which, unsigned int chunks, unsigned int round,
 	int err;
 
 	if (!xb_hold_get(which, "scale-frag", chunks,
-			 chunks * (XB_CHUNK_BYTES / XB_FRAG_SIZE),
+			 chunks * (xb_chunk_bytes() / XB_FRAG_SIZE),
 			 XB_FRAG_SIZE, true, &err))
 		return err;
 	ret = xpcpu_bench_run_one(&w);

@@ -102,8 +102,11 @@ pages_xpcpu() {
 	awk '$1 == "nr_populated_pages" && $2 == ":" { print $3 }' $XPCPU_DBG/stats
 }
 
+# The kernel's own: with the kpcpu backend xpcpu's chunks are in "Percpu:" too.
 pages_kernel() {
-	awk '$1 == "Percpu:" { printf "%d\n", $2 / 4 }' /proc/meminfo
+	own=0
+	! grep -q '^ *backend *: *kpcpu' $XPCPU_DBG/stats || own=$(pages_xpcpu)
+	awk -v own="$own" '$1 == "Percpu:" { printf "%d\n", $2 / 4 - own }' /proc/meminfo
 }
 
 # churn_one 1|2 BASE: load with churn_hold, print "PAGES LIVE_BYTES CPUS".
