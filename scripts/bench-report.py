@@ -27,6 +27,7 @@ Usage: bench-report.py --markers FILE [--markers64 FILE] --base PATH
 """
 import argparse
 import csv
+import os
 import random
 import statistics
 import subprocess
@@ -244,9 +245,10 @@ def gnuplot(script):
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
-def charts(base, title, rows, srows, srows64):
+def charts(base, work, title, rows, srows, srows64):
     n = 0
-    with open(base + ".chart.dat", "w") as f:
+    chart_dat = os.path.join(work, os.path.basename(base) + ".chart.dat")
+    with open(chart_dat, "w") as f:
         for d in rows:
             q = num(d.get("ratio"))
             if not q or "live" in d or "chunks" in d:
@@ -271,7 +273,7 @@ set xtics rotate by -60 left nomirror noenhanced
 set grid ytics
 set key off
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" lw 2
-plot "{base}.chart.dat" using 1:3:6:xtic(2) with boxes lc rgb variable, \\
+plot "{chart_dat}" using 1:3:6:xtic(2) with boxes lc rgb variable, \\
      "" using 1:3:4:5 with yerrorbars lc rgb "black" pt 0
 """)
     # The curves: one data block per line, one panel per question.
@@ -303,7 +305,7 @@ plot "{base}.chart.dat" using 1:3:6:xtic(2) with boxes lc rgb variable, \\
           (srows, "frag-free", "xpcpu", f"dt 2 {green}", "xpcpu free"),
           (srows, "frag-free", "kernel", f"dt 2 {red}", "kernel free")]),
     ]
-    dat = base + ".curves.dat"
+    dat = os.path.join(work, os.path.basename(base) + ".curves.dat")
     script = [f'set terminal pngcairo size 1800,1000 font "sans,10"',
               f'set output "{base}-curves.png"',
               f'set multiplot layout 2,2 title "{title}: cost as the system '
@@ -354,7 +356,6 @@ def table(rows):
 
 def self_test():
     """Known inputs, known answers: the interval, the orientation, the files."""
-    import os
     import tempfile
     rng = random.Random(7)
     results = []
@@ -435,6 +436,7 @@ def main():
     ap.add_argument("--base", required=True)
     ap.add_argument("--meta", default="")
     ap.add_argument("--title", default="xpcpu_bench")
+    ap.add_argument("--work", help="where the charts' data go (default: beside --base)")
     ap.add_argument("--gnuplot", action="store_true")
     a = ap.parse_args()
 
@@ -456,7 +458,8 @@ def main():
         write_csv(a.base + "-scale.csv", SCALE_FIELDS, srows + srows64)
     markdown(a.base + ".md", a.meta, rows, srows, srows64, scaling)
     if a.gnuplot:
-        charts(a.base, a.title, rows, srows, srows64)
+        charts(a.base, a.work or os.path.dirname(a.base) or ".", a.title, rows,
+               srows, srows64)
     table(rows + [dict(d, test=d["test"] + "@" + d["possible"]) for d in srows64])
 
 

@@ -151,7 +151,7 @@ echo " 95% CI: bootstrap over rounds, x1 = crosses 1.0; x/floor: xpcpu over kzal
 echo "TCG timings are emulated: read the ratios, not the absolute figures."
 echo
 python3 "$XPCPU_ROOT/scripts/bench-report.py" --markers "$vmout/markers.log" \
-	"${markers64[@]}" --base "$base" --meta "$meta" --title "$title" --gnuplot ||
+	"${markers64[@]}" --base "$base" --work "$out" --meta "$meta" --title "$title" --gnuplot ||
 	die "scripts/bench-report.py failed on $vmout/markers.log"
 echo
 echo "$meta"
