@@ -191,8 +191,9 @@
  * __GFP_DIRECT_RECLAIM), so it takes pcpu_alloc_mutex and populates
  * without I/O or FS reclaim.  What it cannot promise: the mutex's holder
  * may be a GFP_KERNEL caller of the kernel's allocator that reclaims
- * through the FS, so a GFP_NOFS request of xpcpu that grows waits for FS
- * reclaim as the kernel's own GFP_NOFS alloc_percpu_gfp() callers do.
+ * through the FS, so only full GFP_KERNEL requests grow a kpcpu pool
+ * (full_gfp_grows, xpcpu_pool_alloc()); a narrower one is served by
+ * existing and spare chunks or fails, as a non-blocking one does.
  *
  * Lockless pairs.  Each lockless read pairs with one write; each pair has
  * a litmus test in the Linux-kernel memory model's format in
@@ -351,8 +352,9 @@ static void __xpcpu *xpcpu_alloc_area(size_t size, size_t align, gfp_t gfp,
 	void *addr;
 	int idx;
 
+	/* A unit under XPCPU_MAX_ALLOC_SIZE: the kpcpu backend's 32 KiB. */
 	if (unlikely(!xpcpu_request_ok(size, align) ||
-		     size > xpcpu_max_alloc_size())) {
+		     size > xpcpu_ai->unit_size)) {
 		pr_warn_ratelimited("illegal allocation: size %zu align %zu from %pS\n",
 				    size, align, (void *)caller);
 		trace_xpcpu_alloc_fail(false, is_atomic, size, align);
