@@ -14,7 +14,10 @@
 #          for mutants of pcpu_bitmap.c or include/xpcpu_bitmap.h (the
 #          fuzz target builds nothing else, so it cannot see other bugs)
 #   guest  the guest tests on MUTANTS_KVER (default 6.1; scripts/vm.sh)
-#   kunit  the KUnit suites on linux-source-6.1 (scripts/kunit.sh)
+#   kunit  the KUnit suites on linux-source-6.1 (scripts/kunit.sh), two
+#          nodes: the kpcpu backend
+#   kunit-offset  the same with xpcpu.pointers=offset: the vmap backend
+#          (its page zeroing, its NOIO-scoped growth), as make test runs it
 # in that order.  By default a mutant's run stops at the first part that
 # kills it (fails); MUTANTS_FULL=1 runs every part for every mutant, so the
 # table shows everything that catches each bug.  Before the mutants, the
@@ -148,18 +151,23 @@ run_part() {
 			sort -u | tr '\n' ' ' | sed 's/ $//')
 		echo "guest ${kver}: ${failed:-failed}"
 		;;
-	kunit)
-		XPCPU_OUT=$dir KUNIT_KVER=6.1 "$snap/scripts/kunit.sh" >"$dir/kunit.log" 2>&1 || rc=$?
+	kunit | kunit-offset)
+		# kunit-offset: the same on the vmap backend (xpcpu.pointers=offset),
+		# whose code two nodes no longer reach by default (they take kpcpu).
+		local pointers="" kdir=kunit-6.1
+		[ "$part" = kunit ] || { pointers=offset; kdir=kunit-6.1-offset; }
+		XPCPU_OUT=$dir KUNIT_KVER=6.1 KUNIT_POINTERS=$pointers "$snap/scripts/kunit.sh" \
+			>"$dir/$part.log" 2>&1 || rc=$?
 		[ "$rc" -eq 0 ] && return 0
-		if grep -qE 'error:|Error 1' "$dir/kunit-6.1/kunit.out" 2>/dev/null &&
-			! [ -s "$dir/kunit-6.1/results.json" ]; then
-			echo "BUILD FAILED (kunit)"
+		if grep -qE 'error:|Error 1' "$dir/$kdir/kunit.out" 2>/dev/null &&
+			! [ -s "$dir/$kdir/results.json" ]; then
+			echo "BUILD FAILED ($part)"
 			return 1
 		fi
-		failed=$(grep -hoE '^ *not ok [0-9]+ xpcpu_test_[a-z0-9_]+' "$dir/kunit-6.1/test.log" 2>/dev/null |
+		failed=$(grep -hoE '^ *not ok [0-9]+ xpcpu_test_[a-z0-9_]+' "$dir/$kdir/test.log" 2>/dev/null |
 			awk '{ print $4 }' | sed 's/^xpcpu_test_//' | sort -u | head -n 4 | tr '\n' ' ' | sed 's/ $//')
-		grep -q 'splats' "$dir/kunit.log" && failed+="${failed:+ }splat"
-		echo "kunit: ${failed:-failed}"
+		grep -q 'splats' "$dir/$part.log" && failed+="${failed:+ }splat"
+		echo "$part: ${failed:-failed}"
 		;;
 	esac
 	return 1
@@ -168,8 +176,8 @@ run_part() {
 # parts FILE: the parts that can catch a mutant of FILE, in order.
 parts_for() {
 	case $1 in
-	pcpu_bitmap.c | include/xpcpu_bitmap.h) echo litmus fuzz guest kunit ;;
-	*) echo litmus guest kunit ;;
+	pcpu_bitmap.c | include/xpcpu_bitmap.h) echo litmus fuzz guest kunit kunit-offset ;;
+	*) echo litmus guest kunit kunit-offset ;;
 	esac
 }
 
@@ -180,8 +188,8 @@ mkdir -p "$out"
 
 flaky=""
 if [ "${MUTANTS_SKIP_BASELINE:-0}" != 1 ]; then
-	log "baseline: the unmodified snapshot must pass litmus, fuzz, guest $kver and kunit"
-	for part in litmus fuzz guest kunit; do
+	log "baseline: the unmodified snapshot must pass litmus, fuzz, guest $kver, kunit and kunit-offset"
+	for part in litmus fuzz guest kunit kunit-offset; do
 		why=$(run_part "$part" "$out/baseline") && continue
 		# Once more: a part that fails only sometimes is flaky, not broken,
 		# but a mutant "killed" only by what failed here proves nothing.
