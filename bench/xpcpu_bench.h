@@ -9,11 +9,13 @@
 #ifndef _XPCPU_BENCH_H
 #define _XPCPU_BENCH_H
 
+#include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include <xpcpu.h>
@@ -41,7 +43,7 @@ extern unsigned int xpcpu_bench_scale_max_live;
 extern unsigned int xpcpu_bench_scale_ops;
 
 #define XB_MAX_ROUNDS	31
-#define XB_MAX_METRICS	3
+#define XB_MAX_METRICS	4
 #define XB_MAX_SLICES	64
 /* Size column of a workload that mixes sizes. */
 #define XB_SIZE_MIX	0
@@ -95,6 +97,29 @@ static inline void xb_free(int which, void *ptr)
 		break;
 	default:
 		xpcpu_free((void __xpcpu __force *)ptr);
+	}
+}
+
+/*
+ * Zero every possible CPU's copy of the @size-byte area @ptr, as the
+ * allocator does when it hands the area out, but with no allocator call:
+ * what touching the area's copies costs the memory system alone.
+ */
+static inline void xb_zero(int which, void *ptr, size_t size)
+{
+	unsigned int cpu;
+
+	if (which == XB_FLOOR) {
+		memset(ptr, 0, size * num_possible_cpus());
+		return;
+	}
+	for_each_possible_cpu(cpu) {
+		if (which == XB_KERNEL)
+			memset(per_cpu_ptr((void __percpu __force *)ptr, cpu),
+			       0, size);
+		else
+			memset(xpcpu_ptr((void __xpcpu __force *)ptr, cpu), 0,
+			       size);
 	}
 }
 
@@ -195,7 +220,7 @@ u64 xpcpu_bench_per_op(u64 ns, u64 n);
 u64 xpcpu_bench_median(u64 *v, unsigned int n);
 int xpcpu_bench_steady_pairs(int which, void **ptrs, unsigned int k,
 			     unsigned int size, const u32 *seq,
-			     unsigned int n, u64 *val);
+			     unsigned int n, bool zero_only, u64 *val);
 int xpcpu_bench_batch_pairs(int which, unsigned int size, unsigned int n,
 			    u64 *val);
 

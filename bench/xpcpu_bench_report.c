@@ -135,6 +135,9 @@ void xpcpu_bench_report(const struct xb_test *t, int m, unsigned int size,
 	unsigned int i, a;
 	bool hb;
 
+	/* The floor's pages are SLUB's, which nobody counts. */
+	if (mt->count)
+		allocators &= ~BIT(XB_FLOOR);
 	for (a = 0; a < XB_NR; a++) {
 		if (allocators & BIT(a))
 			med[a] = xb_median(xpcpu_bench_vals[a][m], rounds,

@@ -8,8 +8,12 @@
  * times alloc/free pairs among them and a batch of 1000 allocations on
  * top of them; its third figure is the pages the allocator populated for
  * the live set per MiB of it (every possible CPU's copy counted on both
- * sides).  scale-frag fills 10 and 500 of xpcpu's chunks' worth with
- * 32-byte areas and frees every other one, so that every chunk is
+ * sides), its fourth the time to zero the pairs' areas on every possible
+ * CPU with no allocator call (what the memory system charges a pair for
+ * reaching a random area of a large live set, which every allocator's
+ * zeroing pays: pair minus zero is the allocator's own share).  The
+ * floor holds kzalloc() objects of the same bytes.  scale-frag fills 10
+ * and 500 of xpcpu's chunks' worth with 32-byte areas and frees every other one, so that every chunk is
  * fragmented into holes too small for the 64-byte batch timed against
  * them.  The live sets are built in the warm-up round, kept through the
  * counted rounds and freed by xpcpu_bench_scale_finish(), untimed; a
@@ -212,7 +216,11 @@ static int xb_scale_live_run(struct xb_worker *w)
 	int err;
 
 	err = xpcpu_bench_steady_pairs(w->which, h->ptrs, h->nr, XB_LIVE_SIZE,
-				       h->seq, w->n, w->val);
+				       h->seq, w->n, false, w->val);
+	if (!err)
+		err = xpcpu_bench_steady_pairs(w->which, h->ptrs, h->nr,
+					       XB_LIVE_SIZE, h->seq, w->n, true,
+					       &w->val[3]);
 	if (!err)
 		err = xpcpu_bench_batch_pairs(w->which, XB_LIVE_SIZE,
 					      XB_FRAG_BATCH, val);
@@ -227,7 +235,8 @@ static int xb_scale_live_run(struct xb_worker *w)
  * @live: live 8-byte areas held
  * @round: the round (0: warm-up, when the live set is built)
  * @nr_cpus: unused (one CPU)
- * @val: ns/pair, ns/alloc and pages per live MiB, x1000
+ * @val: ns/pair, ns/alloc, pages per live MiB and ns per live area
+ *	 zeroed on every possible CPU without the allocator, x1000
  *
  * Return: 0 or a negative errno.
  */

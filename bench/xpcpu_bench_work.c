@@ -105,32 +105,25 @@ static int xb_batch_run(struct xb_worker *w)
 	return xpcpu_bench_batch_pairs(w->which, w->size, w->n, w->val);
 }
 
-static int xb_batch_one(int which, unsigned int size, bool pages, u64 *val)
+/*
+ * Warm and cold rows alike (the table's cold flag trims xpcpu first); both
+ * count the pages each allocator populated, so that a reader sees whether
+ * a warm round was warm.
+ */
+static int xb_batch(int which, unsigned int size, unsigned int round,
+		    unsigned int nr_cpus, u64 *val)
 {
 	struct xb_worker w = {
 		.run = xb_batch_run,
 		.which = which,
 		.size = size,
 		.n = xb_batch_n(size),
-		.val[2] = pages,
+		.val[2] = 1,	/* count the pages */
 	};
 	s64 ret = xpcpu_bench_run_one(&w);
 
 	memcpy(val, w.val, sizeof(w.val));
 	return ret < 0 ? ret : 0;
-}
-
-static int xb_batch(int which, unsigned int size, unsigned int round,
-		    unsigned int nr_cpus, u64 *val)
-{
-	return xb_batch_one(which, size, false, val);
-}
-
-/* The cold rows also count the pages each allocator populated. */
-static int xb_batch_cold(int which, unsigned int size, unsigned int round,
-			 unsigned int nr_cpus, u64 *val)
-{
-	return xb_batch_one(which, size, true, val);
 }
 
 /* ---- 2: steady, 3: concurrent --------------------------------------- */
@@ -171,11 +164,13 @@ static int xb_steady_setup(struct xb_worker *w)
  * xpcpu_bench_steady_pairs() - @n alloc/free pairs of @size against the
  * live set @ptrs of @k areas, at the random indices @seq: val[0] is the
  * median of xpcpu_bench_slices slices' ns/pair, x1000, so that a host
- * preemption inside one slice does not move it.
+ * preemption inside one slice does not move it.  With @zero_only, the
+ * areas at @seq are only zeroed on every possible CPU (xb_zero()), not
+ * freed and allocated: val[0] is then ns per area zeroed.
  */
 int xpcpu_bench_steady_pairs(int which, void **ptrs, unsigned int k,
 			     unsigned int size, const u32 *seq,
-			     unsigned int n, u64 *val)
+			     unsigned int n, bool zero_only, u64 *val)
 {
 	unsigned int nr_slices = clamp(xpcpu_bench_slices, 1U, XB_MAX_SLICES);
 	u64 slice[XB_MAX_SLICES];
@@ -186,6 +181,10 @@ int xpcpu_bench_steady_pairs(int which, void **ptrs, unsigned int k,
 		unsigned int end = (u64)n * (s + 1) / nr_slices, i0 = i;
 		u64 t0 = ktime_get_ns();
 
+		for (; zero_only && i < end; i++) {
+			xb_zero(which, ptrs[seq[i] % k], size);
+			xb_resched(i);
+		}
 		for (; i < end; i++) {
 			void **slot = &ptrs[seq[i] % k];
 
@@ -204,7 +203,7 @@ int xpcpu_bench_steady_pairs(int which, void **ptrs, unsigned int k,
 static int xb_steady_run(struct xb_worker *w)
 {
 	return xpcpu_bench_steady_pairs(w->which, w->ptrs, w->k, w->size,
-					w->seq, w->n, w->val);
+					w->seq, w->n, false, w->val);
 }
 
 static void xb_steady_init(struct xb_worker *w, int which, unsigned int size,
@@ -635,7 +634,8 @@ static const unsigned int xb_frag_chunks[] = { 10, 500 };
 const struct xb_test xpcpu_bench_tests[] = {
 	{ "batch", xb_batch, xb_batch_sizes, ARRAY_SIZE(xb_batch_sizes), NULL,
 	  XB_FLOORED(XB_TWO), false, false,
-	  { { "batch-alloc", "ns/alloc" }, { "batch-free", "ns/free" } } },
+	  { { "batch-alloc", "ns/alloc" }, { "batch-free", "ns/free" },
+	    { "batch-pages", "pages", false, true } } },
 	{ "steady", xb_steady, xb_steady_sizes, ARRAY_SIZE(xb_steady_sizes),
 	  NULL, XB_FLOORED(XB_ALL), false, false, { { "steady", "ns/pair" } } },
 	{ "concurrent", xb_concurrent, xpcpu_bench_conc_sizes,
@@ -651,15 +651,15 @@ const struct xb_test xpcpu_bench_tests[] = {
 	{ "atomic", xb_burst, NULL, 1, &xpcpu_bench_burst_size, XB_TWO, false,
 	  false,
 	  { { "atomic-burst", "%ok", true } } },
-	{ "batch-cold", xb_batch_cold, xb_batch_sizes,
+	{ "batch-cold", xb_batch, xb_batch_sizes,
 	  ARRAY_SIZE(xb_batch_sizes), NULL, XB_TWO, true, false,
 	  { { "batch-alloc-cold", "ns/alloc" },
 	    { "batch-free-cold", "ns/free" },
 	    { "batch-pages-cold", "pages", false, true } } },
 	{ "scale-live", xpcpu_bench_scale_live, xb_live_steps,
-	  ARRAY_SIZE(xb_live_steps), NULL, XB_ALL, false, false,
+	  ARRAY_SIZE(xb_live_steps), NULL, XB_FLOORED(XB_ALL), false, false,
 	  { { "scale-pair", "ns/pair" }, { "scale-alloc", "ns/alloc" },
-	    { "scale-pages", "pages/MiB" } },
+	    { "scale-pages", "pages/MiB" }, { "scale-zero", "ns/area" } },
 	  "live", xpcpu_bench_scale_finish },
 	{ "scale-frag", xpcpu_bench_scale_frag, xb_frag_chunks,
 	  ARRAY_SIZE(xb_frag_chunks), NULL, XB_TWO, false, false,

@@ -29,6 +29,8 @@
 #        instructions, one TCG thread, one CPU online of 4 possible; the
 #        concurrent rows are left out),
 #        BENCH_MAXCPUS (default 64; 0: no second guest),
+#        BENCH_BATCH_BOOTS (default 3: the batch rows run in 3 boots, their
+#        rounds pooled; 1: in the first boot only; not under ICOUNT=1),
 #        VM_TIMEOUT (default 3600 s), XPCPU_REV (see scripts/vm.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +51,7 @@ command -v gnuplot >/dev/null || die "gnuplot not found; run: scripts/deps.sh (i
 nodes=${VM_NODES:-2}
 icount=${ICOUNT:-0}
 maxcpus=${BENCH_MAXCPUS:-64}
+batch_boots=${BENCH_BATCH_BOOTS:-3}
 variant=$([ "$nodes" = 1 ] && echo 1node || true)
 if [ "$icount" = 1 ]; then
 	variant=${variant:+$variant-}icount
@@ -78,7 +81,7 @@ progress() { # CONSOLE THREADS-FILE
 			# One group per workload and size: batch-alloc and batch-free
 			# of one size are one group, as are scale-pair and -alloc.
 			group=$(sed -n 's/.*summary test=\([^ ]*\) size=\([^ ]*\)\( [a-z]*=[0-9]*\)\{0,1\} .*/\1:\2\3/p' <<<"$line" |
-				sed -E 's/-(alloc|free|pages|pair|inc|get-put|sum|time|burst)//; s/ /,/')
+				sed -E 's/-(alloc|free|pages|pair|zero|inc|get-put|sum|time|burst)//; s/ /,/')
 			case " $seen " in *" $group "*) continue ;; esac
 			seen+=" $group"
 			printf '  [%4ss] %s\n' $(($(date +%s) - t0)) "${group/:/ size=}" >&2
@@ -113,6 +116,24 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
 log "running the $mode benchmark on $kver, $nodes NUMA node(s)$([ "$icount" != 1 ] || echo ", -icount") (QEMU TCG; a full run takes about 10 minutes)"
 run_guest "$variant" "$mode" "${params[@]}"
+# The batch rows again in more boots, their rounds pooled with the first's:
+# a batch figure moves from boot to boot by more than between the rounds
+# of one boot (README, "Figures that hold still").  Not under -icount,
+# where a boot repeats the last one.
+pool=()
+mask=0x1ff
+for p in "${params[@]}"; do
+	case $p in run_test_mask=*) mask=${p#*=} ;; esac
+done
+bmask=$((mask & 0x41))
+if [ "$mode" = full ] && [ "$icount" != 1 ] && [ "$bmask" -ne 0 ]; then
+	for ((b = 2; b <= batch_boots; b++)); do
+		log "the batch rows again, boot $b of $batch_boots"
+		run_guest "${variant:+$variant-}batch$b" batch "${params[@]}" \
+			run_test_mask=$bmask
+		pool+=(--pool "$XPCPU_OUT/bench-$kver${variant:+-$variant}-batch$b/markers.log")
+	done
+fi
 markers64=()
 if [ "$mode" = full ] && [ "$maxcpus" -gt 4 ]; then
 	log "the scale-live rows again with $maxcpus possible CPUs (4 online)"
@@ -151,7 +172,7 @@ echo " 95% CI: bootstrap over rounds, x1 = crosses 1.0; x/floor: xpcpu over kzal
 echo "TCG timings are emulated: read the ratios, not the absolute figures."
 echo
 python3 "$XPCPU_ROOT/scripts/bench-report.py" --markers "$vmout/markers.log" \
-	"${markers64[@]}" --base "$base" --work "$out" --meta "$meta" --title "$title" --gnuplot ||
+	"${markers64[@]}" "${pool[@]}" --base "$base" --work "$out" --meta "$meta" --title "$title" --gnuplot ||
 	die "scripts/bench-report.py failed on $vmout/markers.log"
 echo
 echo "$meta"

@@ -15,11 +15,12 @@
 # nr_populated_pages in /sys/kernel/debug/xpcpu/stats; the kernel:
 # "Percpu:" in /proc/meminfo; both count every CPU's pages) and unloads it.
 #
-# Usage: sh /tests/guest-bench.sh short|full|scale [PARAM=VALUE...]
+# Usage: sh /tests/guest-bench.sh short|full|scale|batch [PARAM=VALUE...]
 #   short  a few rounds of small runs, for `make run` (well under a minute)
 #   full   the defaults of xpcpu_bench.ko (`make bench`)
 #   scale  the scale-live rows only, no churn pages (`make bench`'s guest
 #          with more possible CPUs)
+#   batch  the batch rows only, no churn pages (`make bench`'s further boots)
 #   PARAM=VALUE  more xpcpu_bench.ko parameters (see modinfo), after the mode's
 # Output (marker channel, through mark in /tests/lib.sh), per result:
 #   XPCPU-BENCH test=T size=S [live=L|chunks=C] unit=U cpus=C xpcpu=X
@@ -63,8 +64,13 @@ scale)
 	params="run_test_mask=0x80"
 	churn_rounds=0
 	;;
+batch)
+	# The batch rows only (the further boots whose rounds are pooled).
+	params="run_test_mask=0x41"
+	churn_rounds=0
+	;;
 *)
-	echo "usage: guest-bench.sh short|full|scale [PARAM=VALUE...]" >&2
+	echo "usage: guest-bench.sh short|full|scale|batch [PARAM=VALUE...]" >&2
 	exit 2
 	;;
 esac
