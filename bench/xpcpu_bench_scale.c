@@ -13,11 +13,12 @@
  * reaching a random area of a large live set, which every allocator's
  * zeroing pays: pair minus zero is the allocator's own share).  The
  * floor holds kzalloc() objects of the same bytes.  scale-frag fills 10
- * and 500 of xpcpu's chunks' worth with 32-byte areas and frees every other one, so that every chunk is
- * fragmented into holes too small for the 64-byte batch timed against
- * them.  The live sets are built in the warm-up round, kept through the
- * counted rounds and freed by xpcpu_bench_scale_finish(), untimed; a
- * "scale-info" line per set says how many chunks and pages it took.
+ * and 500 of xpcpu's chunks' worth with 32-byte areas and frees every
+ * other one, so that every chunk is fragmented into holes too small for
+ * the 64-byte batch timed against them.  The live sets are built in the
+ * warm-up round, kept through the counted rounds and freed by
+ * xpcpu_bench_scale_finish(), untimed; a "scale-info" line per set says
+ * how many chunks and pages it took.
  *
  * The kernel's populated pages come from "Percpu:" in /proc/meminfo (no
  * exported call gives them), less xpcpu's own where its chunks come from

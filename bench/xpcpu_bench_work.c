@@ -181,6 +181,7 @@ int xpcpu_bench_steady_pairs(int which, void **ptrs, unsigned int k,
 		unsigned int end = (u64)n * (s + 1) / nr_slices, i0 = i;
 		u64 t0 = ktime_get_ns();
 
+		/* Zeroing does the whole slice; the pair loop then has none. */
 		for (; zero_only && i < end; i++) {
 			xb_zero(which, ptrs[seq[i] % k], size);
 			xb_resched(i);

@@ -114,7 +114,7 @@ run_guest() {
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
-log "running the $mode benchmark on $kver, $nodes NUMA node(s)$([ "$icount" != 1 ] || echo ", -icount") (QEMU TCG; a full run takes about 10 minutes)"
+log "running the $mode benchmark on $kver, $nodes NUMA node(s)$([ "$icount" != 1 ] || echo ", -icount") (QEMU TCG; a full run takes about 11 minutes)"
 run_guest "$variant" "$mode" "${params[@]}"
 # The batch rows again in more boots, their rounds pooled with the first's:
 # a batch figure moves from boot to boot by more than between the rounds
