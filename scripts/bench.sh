@@ -112,6 +112,22 @@ run_guest() {
 		die "no XPCPU-BENCH lines in $vout/markers.log; see $vout/console.log"
 }
 
+# How still the host itself is (scripts/host-noise.c, no QEMU): its
+# window-to-window spread before and after the guests, and a memory window
+# every 2 s while they run (under 0.1% of a core), for the provenance line.
+noise=$out/host-noise
+gcc -O2 -o "$noise" "$XPCPU_ROOT/scripts/host-noise.c" 2>/dev/null || noise=""
+host_noise() { # windows|sample ARG
+	[ -n "$noise" ] && "$noise" "$@" || true
+}
+noise0=$(host_noise windows 400)
+npid=""
+if [ -n "$noise" ]; then
+	"$noise" sample 2 >"$out/host-noise.log" &
+	npid=$!
+	trap 'kill "$npid" 2>/dev/null || true' EXIT
+fi
+
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
 log "running the $mode benchmark on $kver, $nodes NUMA node(s)$([ "$icount" != 1 ] || echo ", -icount") (QEMU TCG; a full run takes about 11 minutes)"
@@ -142,6 +158,26 @@ if [ "$mode" = full ] && [ "$maxcpus" -gt 4 ]; then
 	markers64=(--markers64 "$XPCPU_OUT/bench-$kver${variant:+-$variant}-maxcpus$maxcpus/markers.log")
 fi
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -n "$npid" ]; then
+	kill "$npid" 2>/dev/null || true
+	wait "$npid" 2>/dev/null || true
+fi
+noise1=$(host_noise windows 400)
+# "X% before, Y% after": the robust CV of one kind of window.
+noise_text() { # BEFORE AFTER compute|memory
+	local b a
+	b=$(sed -n "s/.*$3_cv=\([0-9.]*\).*/\1/p" <<<"$1")
+	a=$(sed -n "s/.*$3_cv=\([0-9.]*\).*/\1/p" <<<"$2")
+	echo "${b:-?}% before, ${a:-?}% after"
+}
+host_quiet="not measured (no gcc)"
+if [ -n "$noise" ]; then
+	# The samples' median and 10th-90th percentiles, in us.
+	samples=$(awk '{ print $3 }' "$out/host-noise.log" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf("%d samples, median %.0f us, p10-p90 %.0f-%.0f us",
+			NR, v[int((NR + 1) / 2)], v[int(NR * 0.1) + 1], v[int(NR * 0.9 + 0.5)]) }')
+	host_quiet="windows of 50000 operations (scripts/host-noise.c, on the host) vary by $(noise_text "$noise0" "$noise1" memory) (robust CV) for random loads over 8 MiB, by $(noise_text "$noise0" "$noise1" compute) for a compute loop; a memory window every 2 s during the run: ${samples:-none}"
+fi
 
 vmout=$XPCPU_OUT/bench-$kver$suffix
 markers=$(tr -d '\r' <"$vmout/markers.log")
@@ -162,7 +198,7 @@ bench_params=$(sed -n 's/^XPCPU-REPORT bench: mode .*, params: //p' <<<"$markers
 threads=$(cat "$vmout/qemu-threads" 2>/dev/null || echo "?")
 tcg=$([ "$icount" = 1 ] && echo "TCG -icount shift=0,sleep=off (virtual time = instructions)" || echo "TCG (emulated, multi-threaded)")
 cpus=$([ "$icount" = 1 ] && echo "-smp 1,maxcpus=4 (1 CPU online, 4 possible)" || echo "-smp 4")
-meta="guest kernel $guest_kernel; $qemu_ver, $tcg, $cpus on $nodes NUMA node(s), ${pointers:-unknown} pointers, $threads QEMU threads; host ${host_cpu:-unknown}, $(nproc) cores, load $load0 at the start, $load1 at the end; xpcpu $rev; $mode run ($bench_params), $(($(date +%s) - t0)) s, $(date -u +%Y-%m-%d)"
+meta="guest kernel $guest_kernel; $qemu_ver, $tcg, $cpus on $nodes NUMA node(s), ${pointers:-unknown} pointers, $threads QEMU threads; host ${host_cpu:-unknown}, $(nproc) cores, load $load0 at the start, $load1 at the end; host noise: $host_quiet; xpcpu $rev; $mode run ($bench_params), $(($(date +%s) - t0)) s, $(date -u +%Y-%m-%d)"
 title="xpcpu vs alloc_percpu() on $kver (QEMU $([ "$icount" = 1 ] && echo "TCG icount, 1 of 4 CPUs online" || echo "TCG, 4 CPUs"), $nodes node(s), ${pointers:-?} pointers)"
 
 echo
