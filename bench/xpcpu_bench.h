@@ -41,6 +41,7 @@ extern unsigned int xpcpu_bench_seed;
 extern unsigned int xpcpu_bench_slices;
 extern unsigned int xpcpu_bench_scale_max_live;
 extern unsigned int xpcpu_bench_scale_ops;
+extern bool xpcpu_bench_aa_control;
 
 #define XB_MAX_ROUNDS	31
 #define XB_MAX_METRICS	4
@@ -72,11 +73,20 @@ extern const char * const xpcpu_bench_alloc_name[XB_NR];
  * pointers are kept as plain void * here; only xb_alloc() and xb_free()
  * know their address spaces.
  */
+/*
+ * The allocator that serves @which: alloc_percpu() for xpcpu's columns too
+ * under aa_control, so that the ratio compares the kernel with itself.
+ */
+static inline int xb_serves(int which)
+{
+	return xpcpu_bench_aa_control && which < XB_KERNEL ? XB_KERNEL : which;
+}
+
 static inline void *xb_alloc(int which, size_t size, gfp_t gfp)
 {
 	size_t align = min_t(size_t, size, sizeof(u64));
 
-	switch (which) {
+	switch (xb_serves(which)) {
 	case XB_KERNEL:
 		return (void __force *)__alloc_percpu_gfp(size, align, gfp);
 	case XB_FLOOR:
@@ -88,7 +98,7 @@ static inline void *xb_alloc(int which, size_t size, gfp_t gfp)
 
 static inline void xb_free(int which, void *ptr)
 {
-	switch (which) {
+	switch (xb_serves(which)) {
 	case XB_KERNEL:
 		free_percpu((void __percpu __force *)ptr);
 		break;

@@ -134,6 +134,12 @@ __param(uint, settle_ms, 50,
 __param(uint, seed, 1,
 	"Seed of the random sequences; both allocators get the same ones (default 1)");
 
+/* Bits of run_test_mask that aa_control keeps: batch and steady. */
+#define XB_AA_TESTS	0x3
+
+__param(bool, aa_control, false,
+	"A/A control: xpcpu's columns run alloc_percpu() too, so that every ratio compares the kernel's allocator with itself and shows the harness's own noise; batch and steady only (default off)");
+
 __param(uint, slices, 8,
 	"Slices of a steady run; the run's figure is the median slice, so that a host preemption inside one slice does not move it (1-64, default 8)");
 
@@ -327,10 +333,14 @@ static void xb_run_tests(void)
 	u64 t0 = ktime_get_ns();
 
 	xpcpu_bench_conc_init();
-	pr_info("start mask=0x%x rounds=%u+1 cpus=%u online, %u possible; pointers=%s\n",
+	/* The other tests reach xpcpu through more than xb_alloc()/xb_free(). */
+	if (xpcpu_bench_aa_control)
+		xpcpu_bench_run_test_mask &= XB_AA_TESTS;
+	pr_info("start mask=0x%x rounds=%u+1 cpus=%u online, %u possible; pointers=%s%s\n",
 		xpcpu_bench_run_test_mask, rounds, num_online_cpus(),
 		num_possible_cpus(),
-		xpcpu_genuine_pointers() ? "genuine" : "offset");
+		xpcpu_genuine_pointers() ? "genuine" : "offset",
+		xpcpu_bench_aa_control ? "; A/A control: alloc_percpu() on both sides" : "");
 	for (i = 0; i < xpcpu_bench_nr_tests; i++) {
 		const struct xb_test *t = &xpcpu_bench_tests[i];
 		unsigned int nr_sizes = t->sizes ? t->nr_sizes : 1;

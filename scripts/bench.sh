@@ -29,7 +29,7 @@
 #        instructions, one TCG thread, one CPU online of 4 possible; the
 #        concurrent rows are left out),
 #        BENCH_MAXCPUS (default 64; 0: no second guest),
-#        BENCH_BATCH_BOOTS (default 3: the batch rows run in 3 boots, their
+#        BENCH_BATCH_BOOTS (default 2: the batch rows run in 2 boots, their
 #        rounds pooled; 1: in the first boot only; not under ICOUNT=1),
 #        VM_TIMEOUT (default 3600 s), XPCPU_REV (see scripts/vm.sh)
 set -euo pipefail
@@ -51,7 +51,7 @@ command -v gnuplot >/dev/null || die "gnuplot not found; run: scripts/deps.sh (i
 nodes=${VM_NODES:-2}
 icount=${ICOUNT:-0}
 maxcpus=${BENCH_MAXCPUS:-64}
-batch_boots=${BENCH_BATCH_BOOTS:-3}
+batch_boots=${BENCH_BATCH_BOOTS:-2}
 variant=$([ "$nodes" = 1 ] && echo 1node || true)
 if [ "$icount" = 1 ]; then
 	variant=${variant:+$variant-}icount
@@ -130,7 +130,7 @@ fi
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
-log "running the $mode benchmark on $kver, $nodes NUMA node(s)$([ "$icount" != 1 ] || echo ", -icount") (QEMU TCG; a full run takes about 11 minutes)"
+log "running the $mode benchmark on $kver, $nodes NUMA node(s)$([ "$icount" != 1 ] || echo ", -icount") (QEMU TCG; a full run takes about 12 minutes)"
 run_guest "$variant" "$mode" "${params[@]}"
 # The batch rows again in more boots, their rounds pooled with the first's:
 # a batch figure moves from boot to boot by more than between the rounds
