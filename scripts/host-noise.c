@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * scripts/host-noise.c - how still the host itself is, for `make bench`'s
- * provenance line.  Runs on the host, not in the guest, and knows nothing
- * of QEMU or xpcpu.
+ * How still the host itself is, for `make bench`'s provenance line.  Runs
+ * on the host, not in the guest, and knows nothing of QEMU or xpcpu.
  *
  * A window is a fixed amount of work timed with CLOCK_MONOTONIC: a compute
  * window is a xorshift loop in registers (the core alone), a memory window
@@ -21,30 +20,30 @@
  *
  * Build: gcc -O2 -o host-noise host-noise.c
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+typedef unsigned long long u64;
+
 #define BUF_BYTES	(8UL << 20)
 #define WINDOW_OPS	50000
 #define MAX_WINDOWS	100000
 
-static uint64_t *buf;
-static uint64_t rnd = 88172645463325252ULL;
-static volatile uint64_t sink;
+static u64 *buf;
+static u64 rnd = 88172645463325252ULL;
 
-static uint64_t now_ns(void)
+static u64 now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static uint64_t next(void)
+static u64 next(void)
 {
 	rnd ^= rnd << 13;
 	rnd ^= rnd >> 7;
@@ -55,15 +54,15 @@ static uint64_t next(void)
 /* One window's time in us: @memory loads from buf, else only the xorshift. */
 static double window(int memory)
 {
-	uint64_t t0 = now_ns(), s = 0;
+	u64 t0 = now_ns(), s = 0;
 	int i;
 
 	for (i = 0; i < WINDOW_OPS; i++) {
-		uint64_t x = next();
+		u64 x = next();
 
 		s += memory ? buf[x % (BUF_BYTES / sizeof(*buf))] : x * 3;
 	}
-	sink += s;
+	__asm__ __volatile__("" : : "r"(s));	/* keeps the loads */
 	return (now_ns() - t0) / 1e3;
 }
 
@@ -108,7 +107,7 @@ int main(int argc, char **argv)
 			double c = window(0), m = window(1);
 
 			printf("%llu %.1f %.1f\n",
-			       (unsigned long long)(now_ns() / 1000000), c, m);
+			       now_ns() / 1000000, c, m);
 			sleep(arg);
 		}
 	}
