@@ -31,6 +31,10 @@
 #        BENCH_MAXCPUS (default 64; 0: no second guest),
 #        BENCH_BATCH_BOOTS (default 2: the batch rows run in 2 boots, their
 #        rounds pooled; 1: in the first boot only; not under ICOUNT=1),
+#        BENCH_AA=1 (one more boot, the A/A control: the warm batch and
+#        steady rows with alloc_percpu() on both sides, aa_control=1; its
+#        ratio and interval go beside each row; about 3.5 more minutes;
+#        not under ICOUNT=1),
 #        VM_TIMEOUT (default 3600 s), XPCPU_REV (see scripts/vm.sh)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -52,6 +56,7 @@ nodes=${VM_NODES:-2}
 icount=${ICOUNT:-0}
 maxcpus=${BENCH_MAXCPUS:-64}
 batch_boots=${BENCH_BATCH_BOOTS:-2}
+aa=${BENCH_AA:-0}
 variant=$([ "$nodes" = 1 ] && echo 1node || true)
 if [ "$icount" = 1 ]; then
 	variant=${variant:+$variant-}icount
@@ -150,6 +155,14 @@ if [ "$mode" = full ] && [ "$icount" != 1 ] && [ "$bmask" -ne 0 ]; then
 		pool+=(--pool "$XPCPU_OUT/bench-$kver${variant:+-$variant}-batch$b/markers.log")
 	done
 fi
+# The A/A control: what the harness shows when both sides are the same.
+aa_args=()
+if [ "$mode" = full ] && [ "$icount" != 1 ] && [ "$aa" = 1 ]; then
+	log "the A/A control: the batch and steady rows with alloc_percpu() on both sides"
+	run_guest "${variant:+$variant-}aa" batch "${params[@]}" \
+		run_test_mask=0x3 aa_control=1
+	aa_args=(--aa "$XPCPU_OUT/bench-$kver${variant:+-$variant}-aa/markers.log")
+fi
 markers64=()
 if [ "$mode" = full ] && [ "$maxcpus" -gt 4 ]; then
 	log "the scale-live rows again with $maxcpus possible CPUs (4 online)"
@@ -208,7 +221,7 @@ echo " 95% CI: bootstrap over rounds, x1 = crosses 1.0; x/floor: xpcpu over kzal
 echo "TCG timings are emulated: read the ratios, not the absolute figures."
 echo
 python3 "$XPCPU_ROOT/scripts/bench-report.py" --markers "$vmout/markers.log" \
-	"${markers64[@]}" "${pool[@]}" --base "$base" --work "$out" --meta "$meta" --title "$title" --gnuplot ||
+	"${markers64[@]}" "${pool[@]}" "${aa_args[@]}" --base "$base" --work "$out" --meta "$meta" --title "$title" --gnuplot ||
 	die "scripts/bench-report.py failed on $vmout/markers.log"
 echo
 echo "$meta"

@@ -65,7 +65,8 @@ scale)
 	churn_rounds=0
 	;;
 batch)
-	# The batch rows only (the further boots whose rounds are pooled).
+	# The batch rows only (the further boots whose rounds are pooled, and
+	# the A/A control, whose run_test_mask and aa_control follow).
 	params="run_test_mask=0x41"
 	churn_rounds=0
 	;;
