@@ -63,17 +63,6 @@ extern const char * const xpcpu_bench_alloc_name[XB_NR];
 #define XB_KERNEL_MAX_SIZE	(32 << 10)
 
 /*
- * Both allocators behind one call.  The pointers are kept as plain
- * void * here; only xb_alloc() and xb_free() know their address spaces.
- */
-/*
- * Both allocators behind one call, and the floor: the same bytes zeroed
- * as one SLUB object (kzalloc() of one copy per possible CPU), the best
- * general allocator's fast path, what a per-CPU pair cannot beat.  The
- * pointers are kept as plain void * here; only xb_alloc() and xb_free()
- * know their address spaces.
- */
-/*
  * The allocator that serves @which: alloc_percpu() for xpcpu's columns too
  * under aa_control, so that the ratio compares the kernel with itself.
  */
@@ -82,6 +71,13 @@ static inline int xb_serves(int which)
 	return xpcpu_bench_aa_control && which < XB_KERNEL ? XB_KERNEL : which;
 }
 
+/*
+ * Both allocators behind one call, and the floor: the same bytes zeroed
+ * as one SLUB object (kzalloc() of one copy per possible CPU), the best
+ * general allocator's fast path, what a per-CPU pair cannot beat.  The
+ * pointers are kept as plain void * here; only xb_alloc() and xb_free()
+ * know their address spaces.
+ */
 static inline void *xb_alloc(int which, size_t size, gfp_t gfp)
 {
 	size_t align = min_t(size_t, size, sizeof(u64));

@@ -38,6 +38,7 @@ import sys
 
 ALLOCS = ("xpcpu", "nocache", "kernel", "floor")
 RATE_UNITS = ("kops/s", "%ok")
+COUNT_UNITS = ("pages", "pages/MiB")    # zeros are figures, not misses
 BOOT = 4000
 
 
@@ -136,7 +137,7 @@ def enrich(rows, rounds):
         if not xs or not ks:
             continue
         higher = d.get("unit") in RATE_UNITS
-        count = d.get("unit") == "pages" or d.get("unit") == "pages/MiB"
+        count = d.get("unit") in COUNT_UNITS
         lo, hi = bootstrap(xs, ks, higher, count, rng)
         if lo is None:
             continue
@@ -168,7 +169,7 @@ def pool(rows, rounds, extra):
                              ",".join(str(v) for vs in vals for v in vs))
         rounds[key] = merged
         higher = d.get("unit") in RATE_UNITS
-        count = d.get("unit") in ("pages", "pages/MiB")
+        count = d.get("unit") in COUNT_UNITS
         m = {}
         for alloc in ALLOCS:
             v = series(merged, alloc)
@@ -193,7 +194,7 @@ def aa_join(rows, aa_rows):
     has one; the page counts are left out (under aa_control xpcpu's column
     still reads xpcpu's own pages).  Return how many rows got one."""
     aa = {key_of(d): d for d in aa_rows
-          if d.get("unit") not in ("pages", "pages/MiB")}
+          if d.get("unit") not in COUNT_UNITS}
     n = 0
     for d in rows:
         a = aa.get(key_of(d))
@@ -558,18 +559,11 @@ def self_test():
     check("the pair's growth is given raw and less the zeroing",
           len(g) == 1 and "(**3.00x**)" in g[0] and "200.0 -> 300.0" in g[0]
           and "(**1.50x**)" in g[0], " ".join(g))
-    other = os.path.join(tempfile.gettempdir(), f"xb-pool-{os.getpid()}.log")
-    with open(other, "w") as f:
-        f.write("XPCPU-BENCH-ROUNDS test=steady size=8 cpus=1 "
-                "xpcpu=100000,100000,100000 nocache=- "
-                "kernel=200000,200000,200000 floor=50000,50000,50000\n")
-    main = other + ".main"
-    with open(main, "w") as f:
-        f.write(markers)
-    prows, prounds, _, _ = read(main)
-    pool(prows, prounds, [read(other)[:2]])
-    os.unlink(other)
-    os.unlink(main)
+    prows, prounds, _, _ = read_text(markers)
+    pool(prows, prounds, [read_text(
+        "XPCPU-BENCH-ROUNDS test=steady size=8 cpus=1 "
+        "xpcpu=100000,100000,100000 nocache=- "
+        "kernel=200000,200000,200000 floor=50000,50000,50000\n")[:2]])
     check("a second boot's rounds join the row and its figures",
           prows[0]["rounds"] == "6" and prows[0]["boots"] == "2" and
           prows[0]["xpcpu"] == "100.0" and prows[0]["kernel"] == "299.0" and
